@@ -1,0 +1,92 @@
+// Command deblur recovers the blur kernel and the sharp image from one blurry
+// photograph (blind deconvolution), and measures the result.
+//
+// Run "deblur -h" for the commands and "deblur COMMAND -h" for their flags.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+)
+
+// version is the release of this build; -ldflags "-X main.version=..." may set it.
+var version = "0.1.0-dev"
+
+// command is one subcommand: it parses args (without the command name) and
+// runs. Errors wrapped as usageError exit with status 2, others with 1.
+type command struct {
+	summary string
+	run     func(env *cliEnv, args []string) error
+}
+
+// cliEnv carries the process's streams so commands can be tested in-process.
+type cliEnv struct {
+	stdout, stderr io.Writer
+	stdinIsTTY     bool
+	stderrIsTTY    bool
+}
+
+// usageError marks a mistake in how the command was called (exit status 2).
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+func usagef(format string, a ...any) error { return usageError{fmt.Errorf(format, a...)} }
+
+func commands() map[string]command {
+	return map[string]command{
+		"version": {"print the version and the GEMM backend", runVersion},
+	}
+}
+
+func main() {
+	env := &cliEnv{stdout: os.Stdout, stderr: os.Stderr, stderrIsTTY: isTerminal(os.Stderr)}
+	os.Exit(mainWithArgs(env, os.Args[1:]))
+}
+
+// mainWithArgs runs the command line and returns the process exit status.
+func mainWithArgs(env *cliEnv, args []string) int {
+	err := dispatch(env, args)
+	if err == nil {
+		return 0
+	}
+	fmt.Fprintln(env.stderr, "deblur:", err)
+	var ue usageError
+	if errors.As(err, &ue) {
+		return 2
+	}
+	return 1
+}
+
+func dispatch(env *cliEnv, args []string) error {
+	cmds := commands()
+	if len(args) > 0 {
+		switch args[0] {
+		case "-h", "-help", "--help", "help":
+			printUsage(env.stdout, cmds)
+			return nil
+		}
+		if c, ok := cmds[args[0]]; ok {
+			return c.run(env, args[1:])
+		}
+	}
+	if run, ok := cmds["run"]; ok {
+		return run.run(env, args)
+	}
+	printUsage(env.stderr, cmds)
+	return usagef("no command given")
+}
+
+func printUsage(w io.Writer, cmds map[string]command) {
+	fmt.Fprintf(w, "deblur %s: blind deconvolution of blurry photographs\n\n", version)
+	fmt.Fprintln(w, "Usage: deblur [run flags] IN.png      deblur the image (the default command)")
+	fmt.Fprintln(w, "       deblur COMMAND [flags] ARGS...")
+	fmt.Fprintln(w, "\nCommands:")
+	for _, name := range sortedKeys(cmds) {
+		fmt.Fprintf(w, "  %-8s %s\n", name, cmds[name].summary)
+	}
+	fmt.Fprintln(w, "\nRun \"deblur COMMAND -h\" for the flags of a command.")
+}

@@ -1,0 +1,3 @@
+module github.com/deblur/deblur
+
+go 1.26

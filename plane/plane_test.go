@@ -1,0 +1,28 @@
+package plane
+
+import "testing"
+
+func TestCropRotNormalize(t *testing.T) {
+	p := New(3, 2)
+	for i := range p.Pix {
+		p.Pix[i] = float64(i + 1)
+	}
+	c := p.Crop(1, 0, 2, 2)
+	if c.At(0, 0) != 2 || c.At(1, 1) != 6 {
+		t.Fatalf("crop got %v", c.Pix)
+	}
+	r := p.Rot180()
+	if r.At(0, 0) != 6 || r.At(2, 1) != 1 {
+		t.Fatalf("rot180 got %v", r.Pix)
+	}
+	if err := p.Normalize(); err != nil || p.Sum() < 0.999999 || p.Sum() > 1.000001 {
+		t.Fatalf("normalize: %v sum %v", err, p.Sum())
+	}
+	z := New(2, 2)
+	if err := z.Normalize(); err == nil {
+		t.Fatal("normalising a zero plane should fail")
+	}
+	if _, err := FromSlice(2, 2, make([]float64, 3)); err == nil {
+		t.Fatal("FromSlice accepted a wrong length")
+	}
+}
