@@ -1,0 +1,79 @@
+package nn
+
+import (
+	"math"
+	"testing"
+
+	"github.com/deblur/deblur/tensor"
+)
+
+// TestAdamHandComputed checks two Adam steps against values worked out by
+// hand from the update rule.
+func TestAdamHandComputed(t *testing.T) {
+	p := tensor.NewParam(2)
+	p.Data[0], p.Data[1] = 1, -2
+	q := tensor.NewParam(1)
+	q.Data[0] = 0.5
+	opt := NewAdam(Group{[]*tensor.Tensor{p}, 0.1}, Group{[]*tensor.Tensor{q}, 0.01})
+	// step 1: g = (0.5, -4), q: g = 2
+	p.Grad[0], p.Grad[1], q.Grad[0] = 0.5, -4, 2
+	opt.Step(1)
+	// m = 0.1 g, v = 0.001 g^2; m_hat = g, v_hat = g^2 -> update lr * g/(|g| + eps) ~ lr * sign(g)
+	want := []float64{1 - 0.1*0.5/(0.5+1e-8), -2 + 0.1*4/(4+1e-8), 0.5 - 0.01*2/(2+1e-8)}
+	got := []float32{p.Data[0], p.Data[1], q.Data[0]}
+	for i := range want {
+		if math.Abs(float64(got[i])-want[i]) > 1e-6 {
+			t.Fatalf("step 1 param %d = %v, want %v", i, got[i], want[i])
+		}
+	}
+	// step 2 for p[0] with g = 1.5 and lr scale 0.5:
+	opt.ZeroGrad()
+	p.Grad[0] = 1.5
+	opt.Step(0.5)
+	m := 0.9*0.05 + 0.1*1.5
+	v := 0.999*0.00025 + 0.001*2.25
+	bc1, bc2 := 1-0.81, 1-0.999*0.999
+	w := want[0] - 0.05/bc1*m/(math.Sqrt(v)/math.Sqrt(bc2)+1e-8)
+	if math.Abs(float64(p.Data[0])-w) > 3e-6 { // float32 arithmetic
+		t.Fatalf("step 2 = %v, want %v", p.Data[0], w)
+	}
+	if opt.Steps() != 2 {
+		t.Fatalf("steps = %d", opt.Steps())
+	}
+}
+
+func TestMultiStep(t *testing.T) {
+	s := MultiStep{[]int{2000, 3000, 4000}, 0.5}
+	for step, want := range map[int]float64{0: 1, 1999: 1, 2000: 0.5, 2999: 0.5, 3000: 0.25, 4999: 0.125} {
+		if got := s.Factor(step); got != want {
+			t.Errorf("Factor(%d) = %v, want %v", step, got, want)
+		}
+	}
+}
+
+func TestLayerShapes(t *testing.T) {
+	rng := NewRand(1)
+	x := tensor.New(1, 3, 9, 8)
+	for _, tc := range []struct {
+		c              *Conv2d
+		wantH, wantW   int
+		wantC, nParams int
+	}{
+		{NewConv2d(rng, 3, 5, 3, 1, true, ReflectPad), 9, 8, 5, 2},
+		{NewConv2d(rng, 3, 4, 3, 2, true, ReflectPad), 5, 4, 4, 2},
+		{NewConv2d(rng, 3, 2, 1, 1, false, ZeroPad), 9, 8, 2, 1},
+		{NewConv2d(rng, 3, 2, 5, 2, true, ZeroPad), 5, 4, 2, 2},
+	} {
+		y := tc.c.Forward(nil, x)
+		if y.Dim(1) != tc.wantC || y.Dim(2) != tc.wantH || y.Dim(3) != tc.wantW || len(tc.c.Params()) != tc.nParams {
+			t.Errorf("conv %v: output %v, %d params", tc.c.W.Shape(), y.Shape(), len(tc.c.Params()))
+		}
+	}
+	c := NewConv2d(rng, 16, 8, 3, 1, true, ZeroPad)
+	bound := float32(1 / math.Sqrt(16*9))
+	for _, v := range append(append([]float32{}, c.W.Data...), c.B.Data...) {
+		if v < -bound || v >= bound {
+			t.Fatalf("init value %v outside +-%v", v, bound)
+		}
+	}
+}
