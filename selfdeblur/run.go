@@ -1,0 +1,96 @@
+package selfdeblur
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/deblur/deblur/nn"
+	"github.com/deblur/deblur/plane"
+	"github.com/deblur/deblur/report"
+	"github.com/deblur/deblur/tensor"
+)
+
+// ErrDiverged is returned when the loss becomes NaN or infinite.
+var ErrDiverged = errors.New("selfdeblur: optimisation diverged (loss is not finite)")
+
+// Result is the outcome of a run.
+type Result struct {
+	// Image is the deblurred image, the same size as the input, values in [0, 1].
+	Image *plane.Plane
+	// Extended is the full generator output, K-1 larger in each dimension.
+	Extended *plane.Plane
+	// Kernel is the estimated K x K blur kernel as a convolution kernel
+	// (blurry = Kernel convolved with the image; the network itself
+	// computes a correlation with Kernel rotated by 180 degrees). It is
+	// non-negative and sums to 1.
+	Kernel     *plane.Plane
+	Losses     []float64 // objective at every iteration done
+	Iterations int       // iterations done (fewer than asked when cancelled)
+	Elapsed    time.Duration
+}
+
+// Run deblurs y (values in [0, 1]). When ctx is cancelled, Run stops after
+// the current iteration and returns the result so far together with the
+// context's error; on divergence it returns the last finite result with
+// ErrDiverged.
+func Run(ctx context.Context, y *plane.Plane, s Settings) (*Result, error) {
+	if err := s.Validate(); err != nil {
+		return nil, err
+	}
+	k := s.KernelSize
+	if k > y.W || k > y.H {
+		return nil, fmt.Errorf("selfdeblur: kernel size %d larger than the %dx%d image", k, y.W, y.H)
+	}
+	ew, eh := y.W+k-1, y.H+k-1
+	if m := s.Gx.MinSize(); ew < m || eh < m {
+		return nil, fmt.Errorf("selfdeblur: image %dx%d with kernel %d is too small for the image network (needs %d + kernel size - 1 >= %d)", y.W, y.H, k, min(y.W, y.H), m)
+	}
+	tvWeight := s.TVWeight
+	if s.Loss == LossPaper && tvWeight < 0 {
+		tvWeight = 0.1 * estimateNoise(y)
+	}
+	p, err := newProblem(y, s)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{}
+	start := time.Now()
+	sched := nn.MultiStep{Milestones: s.Milestones, Gamma: s.LRGamma}
+	every := s.ReportEvery
+	if every <= 0 {
+		every = 10
+	}
+	var runErr error
+	for it := 0; it < s.Iterations; it++ {
+		if err := ctx.Err(); err != nil {
+			runErr = err
+			break
+		}
+		useSSIM := s.Loss == LossCode && it >= s.SSIMFrom
+		loss := p.step(it, sched.Factor(it), useSSIM, float32(tvWeight))
+		if math.IsNaN(loss) || math.IsInf(loss, 0) {
+			runErr = fmt.Errorf("%w at iteration %d", ErrDiverged, it+1)
+			break
+		}
+		p.snapshot()
+		res.Losses = append(res.Losses, loss)
+		res.Iterations = it + 1
+		if (it+1)%every == 0 || it+1 == s.Iterations {
+			report.Send(s.Recorder, report.Progress{Stage: "selfdeblur", Iter: it + 1, Total: s.Iterations, Loss: loss, Elapsed: time.Since(start)})
+		}
+	}
+	p.finish(res)
+	res.Elapsed = time.Since(start)
+	report.Send(s.Recorder, report.Progress{Stage: "selfdeblur", Iter: res.Iterations, Total: s.Iterations, Loss: lastOr(res.Losses, math.NaN()), Elapsed: res.Elapsed, Finished: true})
+	return res, runErr
+}
+
+func lastOr(v []float64, def float64) float64 {
+	if len(v) == 0 {
+		return def
+	}
+	return v[len(v)-1]
+}

@@ -1,0 +1,85 @@
+package tensor
+
+import (
+	"math/rand/v2"
+	"testing"
+
+	"github.com/deblur/deblur/internal/blas"
+)
+
+// The design's reference workload: a 3x3 convolution, 128 -> 128 channels, on
+// a 144x144 image (reflection-padded to 146x146), forward and both backward
+// products: 3 x 2 x 128 x 128 x 9 x 144 x 144 = 18.35 GFLOP.
+const (
+	benchC, benchHW = 128, 144
+	benchFlop       = 3 * 2 * benchC * benchC * 9 * benchHW * benchHW
+)
+
+func reportGFLOPs(b *testing.B, flop float64) {
+	b.ReportMetric(flop*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+	b.ReportMetric(b.Elapsed().Seconds()*1e3/float64(b.N), "ms/op")
+}
+
+// BenchmarkConv3x3 runs the convolution forward and backward on a tape.
+func BenchmarkConv3x3(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 1))
+	x := randParam(rng, -1, 1, 1, benchC, benchHW+2, benchHW+2)
+	w := randParam(rng, -0.03, 0.03, benchC, benchC, 3, 3)
+	bias := randParam(rng, -0.03, 0.03, benchC)
+	tp := NewTape()
+	b.Logf("backend: %s", blas.Backend())
+	b.ResetTimer()
+	for b.Loop() {
+		tp.Reset()
+		y := Conv2D(tp, x, w, bias, 1, 0)
+		y.Grad = tp.alloc(y.Len())
+		for i := range y.Grad {
+			y.Grad[i] = 1e-3
+		}
+		for i := len(tp.backs) - 1; i >= 0; i-- {
+			tp.backs[i]()
+		}
+	}
+	reportGFLOPs(b, benchFlop)
+}
+
+// BenchmarkConv3x3GEMMs runs only the 27 GEMMs the convolution performs
+// (9 taps x forward, weight gradient, input gradient), the bound the
+// convolution can approach.
+func BenchmarkConv3x3GEMMs(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	h, wd := benchHW+2, benchHW+2
+	x := randTensor(rng, -1, 1, benchC, h, wd).Data
+	dx := make([]float32, len(x))
+	taps := randTensor(rng, -1, 1, 9, benchC, benchC).Data
+	gtaps := make([]float32, len(taps))
+	gridLen := benchHW * wd
+	ncols := gridLen - 2
+	grid := randTensor(rng, -1, 1, benchC, gridLen).Data
+	b.ResetTimer()
+	for b.Loop() {
+		for t := 0; t < 9; t++ {
+			off := (t/3)*wd + t%3
+			w := taps[t*benchC*benchC : (t+1)*benchC*benchC]
+			blas.Gemm(false, false, benchC, ncols, benchC, 1, w, benchC, x[off:], h*wd, 1, grid, gridLen)
+			blas.Gemm(false, true, benchC, benchC, ncols, 1, grid, gridLen, x[off:], h*wd, 1, gtaps[t*benchC*benchC:(t+1)*benchC*benchC], benchC)
+			blas.Gemm(true, false, benchC, ncols, benchC, 1, w, benchC, grid, gridLen, 1, dx[off:], h*wd)
+		}
+	}
+	reportGFLOPs(b, benchFlop)
+}
+
+// BenchmarkGEMM128 is one plain GEMM of the convolution's size with K = 9 x
+// 128 (what an im2col convolution would run), for comparison.
+func BenchmarkGEMMIm2colShape(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 3))
+	n, k := benchHW*benchHW, 9*benchC
+	a := randTensor(rng, -1, 1, benchC, k).Data
+	bb := randTensor(rng, -1, 1, k, n).Data
+	c := make([]float32, benchC*n)
+	b.ResetTimer()
+	for b.Loop() {
+		blas.Gemm(false, false, benchC, n, k, 1, a, k, bb, n, 0, c, n)
+	}
+	reportGFLOPs(b, 2*float64(benchC)*float64(n)*float64(k))
+}
