@@ -39,6 +39,7 @@ func usagef(format string, a ...any) error { return usageError{fmt.Errorf(format
 func commands() map[string]command {
 	return map[string]command{
 		"version": {"print the version and the GEMM backend", runVersion},
+		"run":     {"deblur an image (the default command)", runDeblur},
 	}
 }
 

@@ -13,5 +13,6 @@ func runVersion(env *cliEnv, args []string) error {
 		return usageError{err}
 	}
 	fmt.Fprintf(env.stdout, "deblur %s (%s, %s/%s)\n", version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	fmt.Fprintf(env.stdout, "gemm backend: %s\n", backendName())
 	return nil
 }

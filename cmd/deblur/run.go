@@ -1,0 +1,232 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+
+	"github.com/deblur/deblur"
+	"github.com/deblur/deblur/imageio"
+	"github.com/deblur/deblur/internal/blas"
+	"github.com/deblur/deblur/selfdeblur"
+)
+
+// runFlags are the options of the default command.
+type runFlags struct {
+	out, kernelOut, reportOut string
+	kernelSize                int
+	preset                    string
+	iters, width, skip        int
+	seed                      uint64
+	solver, loss, kernelNet   string
+	ssimFrom                  int
+	tv, lrImage, lrKernel     float64
+	quiet                     bool
+}
+
+func newRunFlagSet(env *cliEnv, f *runFlags) *flag.FlagSet {
+	fs := flag.NewFlagSet("deblur", flag.ContinueOnError)
+	fs.SetOutput(env.stderr)
+	fs.StringVar(&f.out, "o", "", "output image `PATH` (PNG; default: IN with -deblurred.png)")
+	fs.StringVar(&f.kernelOut, "kernel-out", "", "kernel image `PATH` (default: OUT with -kernel.png)")
+	fs.StringVar(&f.reportOut, "report", "", "JSON report `PATH` (default: OUT with .json)")
+	fs.IntVar(&f.kernelSize, "kernel-size", 0, "blur kernel size `K` in pixels (K x K; required, >= 3; a little too large is safe)")
+	fs.StringVar(&f.preset, "preset", "fast", "settings preset: fast (demo, ~1 min on small images) or paper (the published configuration, slow)")
+	fs.IntVar(&f.iters, "iters", 0, "iterations (0: the preset's)")
+	fs.IntVar(&f.width, "width", 0, "channels of the image network (0: the preset's; paper 128)")
+	fs.IntVar(&f.skip, "skip", 0, "skip channels of the image network (0: the preset's; paper 16)")
+	fs.Uint64Var(&f.seed, "seed", 1, "random seed: the same seed and input give the same output")
+	fs.StringVar(&f.solver, "solver", "joint", "optimisation: joint or alternating")
+	fs.StringVar(&f.loss, "loss", "code", "objective: code (MSE, then 1-SSIM) or paper (MSE + lambda TV)")
+	fs.IntVar(&f.ssimFrom, "ssim-from", -1, "loss code: first iteration of the 1-SSIM loss (-1: the preset's)")
+	fs.Float64Var(&f.tv, "tv", -1, "loss paper: TV weight lambda (-1: 0.1 x estimated noise sigma)")
+	fs.Float64Var(&f.lrImage, "lr-image", 0, "learning rate of the image network (0: the preset's, 0.01)")
+	fs.Float64Var(&f.lrKernel, "lr-kernel", 0, "learning rate of the kernel network (0: the preset's, 1e-4)")
+	fs.StringVar(&f.kernelNet, "kernel-net", string(selfdeblur.KernelFCN), "kernel network: "+joinKernelNets())
+	fs.BoolVar(&f.quiet, "q", false, "quiet: no progress output")
+	fs.Usage = func() {
+		fmt.Fprintln(env.stderr, "Usage: deblur [flags] -kernel-size K IN.(png|jpg)")
+		fmt.Fprintln(env.stderr, "\nEstimates the blur kernel and the sharp image with SelfDeblur. Writes the image (PNG),")
+		fmt.Fprintln(env.stderr, "the kernel as a viewable PNG and a JSON report. Ctrl-C stops early and still writes them.")
+		fmt.Fprintln(env.stderr, "\nFlags:")
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+func joinKernelNets() string {
+	var s []string
+	for _, k := range selfdeblur.KernelNets() {
+		s = append(s, string(k))
+	}
+	return strings.Join(s, ", ")
+}
+
+// settings turns the flags into SelfDeblur settings.
+func (f *runFlags) settings() (selfdeblur.Settings, error) {
+	var s selfdeblur.Settings
+	switch f.preset {
+	case "fast":
+		s = selfdeblur.Fast(f.kernelSize)
+	case "paper":
+		s = selfdeblur.Paper(f.kernelSize)
+	default:
+		return s, usagef("unknown -preset %q (fast or paper)", f.preset)
+	}
+	if f.iters > 0 {
+		scale := float64(f.iters) / float64(s.Iterations)
+		s.Iterations = f.iters
+		s.SSIMFrom = int(float64(s.SSIMFrom) * scale)
+		for i := range s.Milestones {
+			s.Milestones[i] = int(float64(s.Milestones[i]) * scale)
+		}
+	}
+	if f.width > 0 || f.skip > 0 {
+		w, sk := s.Gx.Down[0], s.Gx.Skip[0]
+		if f.width > 0 {
+			w = f.width
+		}
+		if f.skip > 0 {
+			sk = f.skip
+		}
+		s.Gx = selfdeblur.UniformSkip(w, sk)
+	}
+	if f.ssimFrom >= 0 {
+		s.SSIMFrom = f.ssimFrom
+	}
+	if f.lrImage > 0 {
+		s.LRImage = f.lrImage
+	}
+	if f.lrKernel > 0 {
+		s.LRKernel = f.lrKernel
+	}
+	s.Seed, s.TVWeight = f.seed, f.tv
+	s.Solver, s.Loss, s.KernelNet = selfdeblur.Solver(f.solver), selfdeblur.Loss(f.loss), selfdeblur.KernelNet(f.kernelNet)
+	if err := s.Validate(); err != nil {
+		return s, usageError{err}
+	}
+	return s, nil
+}
+
+func runDeblur(env *cliEnv, args []string) error {
+	var f runFlags
+	fs := newRunFlagSet(env, &f)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return usageError{err}
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return usagef("need exactly one input image, got %d arguments", fs.NArg())
+	}
+	in := fs.Arg(0)
+	if f.kernelSize == 0 {
+		return usagef("-kernel-size is required")
+	}
+	if f.kernelSize < 3 {
+		return usagef("-kernel-size %d: must be at least 3", f.kernelSize)
+	}
+	s, err := f.settings()
+	if err != nil {
+		return err
+	}
+	outs := outputPaths(in, f.out, f.kernelOut, f.reportOut)
+	if err := checkWritable(outs.image, outs.kernel, outs.report); err != nil {
+		return usageError{err}
+	}
+	im, err := imageio.Read(in)
+	if err != nil {
+		return usageError{err}
+	}
+	if f.kernelSize > im.W() || f.kernelSize > im.H() {
+		return usagef("-kernel-size %d is larger than the %dx%d image", f.kernelSize, im.W(), im.H())
+	}
+	if !f.quiet {
+		s.Recorder = &progressPrinter{w: env.stderr, tty: env.stderrIsTTY}
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	res, runErr := deblur.SelfDeblurPlanes(ctx, im, s)
+	if res == nil {
+		if runErr != nil && strings.Contains(runErr.Error(), "too small") {
+			return usageError{runErr}
+		}
+		return runErr
+	}
+	rep := newRunReport(in, outs, s, res, runErr)
+	if err := writeOutputs(outs, res, rep); err != nil {
+		return err
+	}
+	if !f.quiet {
+		fmt.Fprintf(env.stderr, "wrote %s, %s and %s (%d iterations, %s)\n", outs.image, outs.kernel, outs.report, res.Iterations, fmtDuration(res.Elapsed))
+	}
+	if runErr != nil {
+		if errors.Is(runErr, context.Canceled) {
+			return fmt.Errorf("interrupted after %d of %d iterations; the outputs hold the result so far", res.Iterations, s.Iterations)
+		}
+		return runErr
+	}
+	return nil
+}
+
+type outputSet struct{ image, kernel, report string }
+
+func outputPaths(in, out, kernelOut, reportOut string) outputSet {
+	if out == "" {
+		out = strings.TrimSuffix(in, filepath.Ext(in)) + "-deblurred.png"
+	}
+	base := strings.TrimSuffix(out, filepath.Ext(out))
+	o := outputSet{out, kernelOut, reportOut}
+	if o.kernel == "" {
+		o.kernel = base + "-kernel.png"
+	}
+	if o.report == "" {
+		o.report = base + ".json"
+	}
+	return o
+}
+
+// checkWritable fails early, before any work, when an output's directory
+// does not exist or is not writable.
+func checkWritable(paths ...string) error {
+	for _, p := range paths {
+		dir := filepath.Dir(p)
+		st, err := os.Stat(dir)
+		if err != nil {
+			return fmt.Errorf("output %s: %w", p, err)
+		}
+		if !st.IsDir() {
+			return fmt.Errorf("output %s: %s is not a directory", p, dir)
+		}
+		tmp, err := os.CreateTemp(dir, ".deblur-probe-*")
+		if err != nil {
+			return fmt.Errorf("output %s: directory not writable: %w", p, err)
+		}
+		tmp.Close()
+		os.Remove(tmp.Name())
+	}
+	return nil
+}
+
+func writeOutputs(o outputSet, res *deblur.Result, rep *runReport) error {
+	if err := imageio.WritePNG(o.image, res.Image, imageio.Depth8); err != nil {
+		return err
+	}
+	if err := imageio.WriteKernelPNG(o.kernel, res.Kernel, kernelScale(res.Kernel.W)); err != nil {
+		return err
+	}
+	return writeJSON(o.report, rep)
+}
+
+// kernelScale enlarges small kernels so the PNG is viewable (about 256 px).
+func kernelScale(k int) int { return max(1, 256/max(k, 1)) }
+
+func backendName() string { return blas.Backend() }

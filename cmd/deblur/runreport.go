@@ -1,0 +1,116 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/deblur/deblur"
+	"github.com/deblur/deblur/selfdeblur"
+)
+
+// runReport is the JSON written next to the deblurred image.
+type runReport struct {
+	Version     string            `json:"version"`
+	Backend     string            `json:"gemm_backend"`
+	Method      string            `json:"method"`
+	Input       string            `json:"input"`
+	Outputs     map[string]string `json:"outputs"`
+	Settings    settingsReport    `json:"settings"`
+	Iterations  int               `json:"iterations"`
+	Completed   bool              `json:"completed"`
+	Error       string            `json:"error,omitempty"`
+	FinalLoss   *float64          `json:"final_loss"`
+	WallSeconds float64           `json:"wall_seconds"`
+	LossCurve   []float64         `json:"loss_curve"`
+	Kernel      kernelReport      `json:"kernel"`
+	Colour      string            `json:"colour"`
+	Created     string            `json:"created"`
+}
+
+type settingsReport struct {
+	selfdeblur.Settings
+	Recorder    any `json:"Recorder,omitempty"`
+	ReportEvery any `json:"ReportEvery,omitempty"`
+}
+
+type kernelReport struct {
+	Size        int         `json:"size"`
+	Orientation string      `json:"orientation"`
+	Values      [][]float64 `json:"values"`
+}
+
+func newRunReport(in string, o outputSet, s selfdeblur.Settings, res *deblur.Result, runErr error) *runReport {
+	r := &runReport{
+		Version: version, Backend: backendName(), Method: "selfdeblur", Input: in,
+		Outputs:     map[string]string{"image": o.image, "kernel": o.kernel, "report": o.report},
+		Settings:    settingsReport{Settings: s},
+		Iterations:  res.Iterations,
+		Completed:   runErr == nil,
+		WallSeconds: res.Elapsed.Seconds(),
+		LossCurve:   finite(res.Losses),
+		Created:     time.Now().UTC().Format(time.RFC3339),
+		Colour:      "gray",
+	}
+	r.Settings.Recorder, r.Settings.ReportEvery = nil, nil
+	if !res.Image.IsGray() {
+		r.Colour = "luma (BT.601 Y deblurred, blurry Cb/Cr kept)"
+	}
+	if runErr != nil {
+		r.Error = runErr.Error()
+	}
+	if n := len(res.Losses); n > 0 && !math.IsNaN(res.Losses[n-1]) {
+		v := res.Losses[n-1]
+		r.FinalLoss = &v
+	}
+	k := res.Kernel
+	r.Kernel = kernelReport{Size: k.W, Orientation: "convolution: blurry = kernel convolved with sharp; values[row][column], row 0 at the top"}
+	for y := 0; y < k.H; y++ {
+		r.Kernel.Values = append(r.Kernel.Values, append([]float64(nil), k.Pix[y*k.W:(y+1)*k.W]...))
+	}
+	return r
+}
+
+func finite(v []float64) []float64 {
+	out := make([]float64, len(v))
+	for i, x := range v {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			x = -1
+		}
+		out[i] = x
+	}
+	return out
+}
+
+// writeJSON writes v as indented JSON atomically (temporary file, rename).
+func writeJSON(path string, v any) error {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return fmt.Errorf("report %s: %w", path, err)
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".deblur-*.json")
+	if err != nil {
+		return fmt.Errorf("report %s: %w", path, err)
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(buf.Bytes()); err != nil {
+		tmp.Close()
+		return fmt.Errorf("report %s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("report %s: %w", path, err)
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return fmt.Errorf("report %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("report %s: %w", path, err)
+	}
+	return nil
+}

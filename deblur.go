@@ -1,0 +1,78 @@
+// Package deblur recovers the blur kernel and the sharp image from one
+// blurry photograph (blind deconvolution).
+//
+// The pipeline reads as a sentence: decode the image, run a blind method
+// to estimate the kernel (and the image), optionally finish with non-blind
+// deconvolution, and encode the image, the kernel and a report. This
+// package is the entry point for Go programs; the methods live in their own
+// packages (selfdeblur, ...) and report progress through report.Recorder.
+//
+// Colour images follow the SelfDeblur authors' scheme for now: the method
+// runs on the BT.601 luma channel and the result is recombined with the
+// blurry chroma.
+package deblur
+
+import (
+	"context"
+	"fmt"
+	"image"
+	"time"
+
+	"github.com/deblur/deblur/imageio"
+	"github.com/deblur/deblur/plane"
+	"github.com/deblur/deblur/selfdeblur"
+)
+
+// Result is what a blind deblurring run produces.
+type Result struct {
+	// Image is the deblurred picture: gray in, gray out; colour in, colour out.
+	Image *imageio.Image
+	// Kernel is the estimated blur as a convolution kernel (blurry = Kernel
+	// convolved with sharp), non-negative, summing to 1.
+	Kernel     *plane.Plane
+	Losses     []float64 // objective per iteration
+	Iterations int       // iterations done (fewer than planned if cancelled)
+	Elapsed    time.Duration
+}
+
+// SelfDeblur deblurs img with SelfDeblur (see package selfdeblur for the
+// settings; selfdeblur.Fast and selfdeblur.Paper are presets). When ctx is
+// cancelled it returns the result reached so far together with ctx.Err().
+func SelfDeblur(ctx context.Context, img image.Image, s selfdeblur.Settings) (*Result, error) {
+	return selfDeblurImage(ctx, imageio.FromImage(img), s)
+}
+
+// SelfDeblurPlanes is SelfDeblur on an already decoded image.
+func SelfDeblurPlanes(ctx context.Context, im *imageio.Image, s selfdeblur.Settings) (*Result, error) {
+	return selfDeblurImage(ctx, im, s)
+}
+
+func selfDeblurImage(ctx context.Context, im *imageio.Image, s selfdeblur.Settings) (*Result, error) {
+	if im.IsGray() {
+		r, err := selfdeblur.Run(ctx, im.Channels[0], s)
+		if r == nil {
+			return nil, err
+		}
+		return fromSelfDeblur(imageio.NewGray(r.Image.Clamp(0, 1)), r), err
+	}
+	y, cb, cr, err := imageio.RGBToYCbCr(im)
+	if err != nil {
+		return nil, fmt.Errorf("deblur: %w", err)
+	}
+	r, err := selfdeblur.Run(ctx, y, s)
+	if r == nil {
+		return nil, err
+	}
+	out, cerr := imageio.YCbCrToRGB(r.Image, cb, cr)
+	if cerr != nil {
+		return nil, fmt.Errorf("deblur: %w", cerr)
+	}
+	for _, c := range out.Channels {
+		c.Clamp(0, 1)
+	}
+	return fromSelfDeblur(out, r), err
+}
+
+func fromSelfDeblur(im *imageio.Image, r *selfdeblur.Result) *Result {
+	return &Result{Image: im, Kernel: r.Kernel, Losses: r.Losses, Iterations: r.Iterations, Elapsed: r.Elapsed}
+}
