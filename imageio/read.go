@@ -81,7 +81,9 @@ func ReadLimits(path string, lim Limits) (*Image, error) {
 }
 
 // Decode reads all of r and decodes it as a PNG, JPEG or TIFF image within
-// lim. The format is found from the leading bytes, not from a file name.
+// lim. The format is found from the leading bytes, not from a file name. The
+// whole encoded input is held in memory while decoding; the pixel limit is
+// checked from the header before any pixel is decoded.
 func Decode(r io.Reader, lim Limits) (*Image, error) {
 	data, err := io.ReadAll(r)
 	if err != nil {
