@@ -1,6 +1,7 @@
 package tensor
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -40,12 +41,22 @@ func weightedSum(tp *Tape, out *Tensor, w []float64) *Tensor {
 }
 
 // checkGrad compares the tape's gradients of sum(f(inputs) * w) against
-// central finite differences for up to 40 entries of every input that
-// requires gradients. The loss is evaluated in float64 from the float32
-// forward pass; tol is relative to the largest analytic gradient of each
-// input.
+// central finite differences (see gradErr) and fails the test on the first
+// mismatch.
 func checkGrad(t *testing.T, name string, inputs []*Tensor, f func(tp *Tape) *Tensor, eps, tol float64) {
 	t.Helper()
+	if err := gradErr(inputs, f, eps, tol); err != nil {
+		t.Errorf("%s: %v", name, err)
+	}
+}
+
+// gradErr compares the tape's gradients of sum(f(inputs) * w), w a fixed
+// random vector, against central finite differences for up to 40 entries of
+// every input that requires gradients. The loss is evaluated in float64 from
+// the float32 forward pass; tol is relative to the largest analytic gradient
+// of each input. It returns nil when every checked entry agrees, otherwise
+// an error describing the first mismatch.
+func gradErr(inputs []*Tensor, f func(tp *Tape) *Tensor, eps, tol float64) error {
 	rng := rand.New(rand.NewPCG(7, 11))
 	out := f(nil)
 	w := make([]float64, out.Len())
@@ -68,7 +79,7 @@ func checkGrad(t *testing.T, name string, inputs []*Tensor, f func(tp *Tape) *Te
 	tp := NewTape()
 	loss := weightedSum(tp, f(tp), w)
 	if err := tp.Backward(loss); err != nil {
-		t.Fatalf("%s: backward: %v", name, err)
+		return fmt.Errorf("backward: %w", err)
 	}
 	for k, in := range inputs {
 		if !in.requiresGrad {
@@ -92,10 +103,54 @@ func checkGrad(t *testing.T, name string, inputs []*Tensor, f func(tp *Tape) *Te
 			in.Data[i] = old
 			num := (up - down) / (2 * eps)
 			ana := float64(in.Grad[i])
-			if math.Abs(num-ana) > tol*scale {
-				t.Errorf("%s: input %d entry %d: analytic %.6g, numeric %.6g (scale %.3g)", name, k, i, ana, num, scale)
-				return
+			if math.IsNaN(ana) || math.IsNaN(num) || math.Abs(num-ana) > tol*scale {
+				return fmt.Errorf("input %d entry %d: analytic %.6g, numeric %.6g (scale %.3g)", k, i, ana, num, scale)
 			}
 		}
 	}
+	return nil
+}
+
+// scaledBackward is a deliberately broken op: its forward is x * x, its
+// backward claims factor times the true gradient 2x.
+func scaledBackward(tp *Tape, x *Tensor, factor float32) *Tensor {
+	out := tp.result(x.shape, x)
+	for i, v := range x.Data {
+		out.Data[i] = v * v
+	}
+	tp.record(out, func() {
+		gx := tp.grad(x)
+		for i, g := range out.Grad {
+			gx[i] += factor * 2 * x.Data[i] * g
+		}
+	})
+	return out
+}
+
+// TestGradErrDetectsWrongBackward guards the gradient checker itself: a
+// backward off by 10% must be reported, a correct one must pass, with the
+// eps and tol the op tests use.
+func TestGradErrDetectsWrongBackward(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	x := randParam(rng, -1, 1, 2, 3, 4)
+	for _, tc := range []struct{ eps, tol float64 }{{1e-2, 1e-3}, {1e-2, 2e-3}, {1e-2, 1e-2}, {1e-3, 2e-2}} {
+		f := func(factor float32) func(tp *Tape) *Tensor {
+			return func(tp *Tape) *Tensor { return scaledBackward(tp, x, factor) }
+		}
+		if err := gradErr([]*Tensor{x}, f(1), tc.eps, tc.tol); err != nil {
+			t.Errorf("eps %g tol %g: correct backward rejected: %v", tc.eps, tc.tol, err)
+		}
+		if err := gradErr([]*Tensor{x}, f(1.1), tc.eps, tc.tol); err == nil {
+			t.Errorf("eps %g tol %g: backward off by 10%% not detected", tc.eps, tc.tol)
+		}
+	}
+	// A backward that forgets an input entirely must be caught too.
+	if err := gradErr([]*Tensor{x}, f0(x), 1e-2, 1e-2); err == nil {
+		t.Error("missing gradient not detected")
+	}
+}
+
+// f0 returns an op computing x * x whose backward adds nothing.
+func f0(x *Tensor) func(tp *Tape) *Tensor {
+	return func(tp *Tape) *Tensor { return scaledBackward(tp, x, 0) }
 }
