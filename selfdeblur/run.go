@@ -10,7 +10,6 @@ import (
 	"github.com/deblur/deblur/nn"
 	"github.com/deblur/deblur/plane"
 	"github.com/deblur/deblur/report"
-	"github.com/deblur/deblur/tensor"
 )
 
 // ErrDiverged is returned when the loss becomes NaN or infinite.
