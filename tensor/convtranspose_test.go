@@ -66,7 +66,7 @@ func TestConvTranspose2DValues(t *testing.T) {
 	if !sameShape(got.Shape(), []int{1, 1, 4, 4}) {
 		t.Fatalf("shape %v", got.Shape())
 	}
-	closeTo(t, "ConvTranspose2D stride 2", got.Data, want, 0)
+	opsClose(t, "ConvTranspose2D stride 2", got.Data, want, 0)
 
 	rng := rand.New(rand.NewPCG(81, 82))
 	for _, tc := range convTCases {
@@ -79,7 +79,7 @@ func TestConvTranspose2DValues(t *testing.T) {
 			if !sameShape(got.Shape(), want.Shape()) {
 				t.Fatalf("%+v: shape %v, want %v", tc, got.Shape(), want.Shape())
 			}
-			closeTo(t, "ConvTranspose2D", got.Data, want.Data, 1e-5)
+			opsClose(t, "ConvTranspose2D", got.Data, want.Data, 1e-5)
 		}
 	}
 }

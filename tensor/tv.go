@@ -10,7 +10,7 @@ import "fmt"
 // i.e. the mean absolute vertical difference (over N*C*(H-1)*W terms) plus
 // the mean absolute horizontal difference (over N*C*H*(W-1) terms). The
 // gradient uses sign(0) = 0, like PyTorch's abs. H and W must be at least 2.
-func TV(tp *Tape, x *Tensor) *Tensor { return tv(tp, x, false) }
+func TV(tp *Tape, x *Tensor) *Tensor { return tvLoss(tp, x, false) }
 
 // TVSq is the squared-difference variant, as a one-element tensor: the SUM
 // (not the mean) of the squared vertical and horizontal differences,
@@ -18,9 +18,9 @@ func TV(tp *Tape, x *Tensor) *Tensor { return tv(tp, x, false) }
 //	TVSq = sum((x[:, :, 1:, :] - x[:, :, :-1, :])^2) + sum((x[:, :, :, 1:] - x[:, :, :, :-1])^2)
 //
 // for x of shape N x C x H x W with H and W at least 2.
-func TVSq(tp *Tape, x *Tensor) *Tensor { return tv(tp, x, true) }
+func TVSq(tp *Tape, x *Tensor) *Tensor { return tvLoss(tp, x, true) }
 
-func tv(tp *Tape, x *Tensor, sq bool) *Tensor {
+func tvLoss(tp *Tape, x *Tensor, sq bool) *Tensor {
 	n, c, h, w := dims4("TV", x)
 	if h < 2 || w < 2 || n*c == 0 {
 		panic(fmt.Sprintf("tensor: TV of shape %v (needs H, W >= 2)", x.shape))
