@@ -58,28 +58,28 @@ func channelShape(s []int) bool {
 	return false
 }
 
-type binOp int
+type arithOp int
 
 const (
-	opAdd binOp = iota
-	opSub
-	opMul
+	arithAdd arithOp = iota
+	arithSub
+	arithMul
 )
 
 // Add returns a + b elementwise with the shape of a; b may be broadcast as
 // described at bcastKind (same shape, per-channel, or one value).
-func Add(tp *Tape, a, b *Tensor) *Tensor { return binary(tp, "Add", opAdd, a, b) }
+func Add(tp *Tape, a, b *Tensor) *Tensor { return arithBinary(tp, "Add", arithAdd, a, b) }
 
 // Sub returns a - b elementwise with the shape of a; b may be broadcast as
 // described at bcastKind (same shape, per-channel, or one value).
-func Sub(tp *Tape, a, b *Tensor) *Tensor { return binary(tp, "Sub", opSub, a, b) }
+func Sub(tp *Tape, a, b *Tensor) *Tensor { return arithBinary(tp, "Sub", arithSub, a, b) }
 
 // Mul returns a * b elementwise (Hadamard product) with the shape of a; b
 // may be broadcast as described at bcastKind (same shape, per-channel, or
 // one value).
-func Mul(tp *Tape, a, b *Tensor) *Tensor { return binary(tp, "Mul", opMul, a, b) }
+func Mul(tp *Tape, a, b *Tensor) *Tensor { return arithBinary(tp, "Mul", arithMul, a, b) }
 
-func binary(tp *Tape, name string, op binOp, a, b *Tensor) *Tensor {
+func arithBinary(tp *Tape, name string, op arithOp, a, b *Tensor) *Tensor {
 	kind, outer, c, inner := broadcastOf(name, a, b)
 	out := tp.result(a.shape, a, b)
 	// bval returns the value of a broadcast b for channel ch.
@@ -91,13 +91,13 @@ func binary(tp *Tape, name string, op binOp, a, b *Tensor) *Tensor {
 	}
 	if kind == bcastSame {
 		parallelFor(a.Len(), 1, func(lo, hi int) {
-			binSeg(op, out.Data[lo:hi], a.Data[lo:hi], b.Data[lo:hi])
+			arithSeg(op, out.Data[lo:hi], a.Data[lo:hi], b.Data[lo:hi])
 		})
 	} else {
 		parallelFor(outer*c, inner, func(lo, hi int) {
 			for blk := lo; blk < hi; blk++ {
 				s := a.Data[blk*inner : (blk+1)*inner]
-				binScalar(op, out.Data[blk*inner:(blk+1)*inner], s, bval(blk%c))
+				arithScalarSeg(op, out.Data[blk*inner:(blk+1)*inner], s, bval(blk%c))
 			}
 		})
 	}
@@ -105,7 +105,7 @@ func binary(tp *Tape, name string, op binOp, a, b *Tensor) *Tensor {
 		ga, gb := tp.grad(a), tp.grad(b)
 		g := out.Grad
 		if ga != nil {
-			if op == opMul {
+			if op == arithMul {
 				if kind == bcastSame {
 					parallelFor(len(g), 1, func(lo, hi int) {
 						for i, v := range g[lo:hi] {
@@ -138,15 +138,15 @@ func binary(tp *Tape, name string, op binOp, a, b *Tensor) *Tensor {
 			parallelFor(len(g), 1, func(lo, hi int) {
 				dst, gs := gb[lo:hi], g[lo:hi]
 				switch op {
-				case opAdd:
+				case arithAdd:
 					for i, v := range gs {
 						dst[i] += v
 					}
-				case opSub:
+				case arithSub:
 					for i, v := range gs {
 						dst[i] -= v
 					}
-				case opMul:
+				case arithMul:
 					for i, v := range gs {
 						dst[i] += v * a.Data[lo+i]
 					}
@@ -161,7 +161,7 @@ func binary(tp *Tape, name string, op binOp, a, b *Tensor) *Tensor {
 				for o := 0; o < outer; o++ {
 					blk := o*c + ch
 					gs := g[blk*inner : (blk+1)*inner]
-					if op == opMul {
+					if op == arithMul {
 						as := a.Data[blk*inner : (blk+1)*inner]
 						as = as[:len(gs)]
 						for i, v := range gs {
@@ -173,7 +173,7 @@ func binary(tp *Tape, name string, op binOp, a, b *Tensor) *Tensor {
 						}
 					}
 				}
-				if op == opSub {
+				if op == arithSub {
 					s = -s
 				}
 				if kind == bcastScalar {
@@ -187,36 +187,36 @@ func binary(tp *Tape, name string, op binOp, a, b *Tensor) *Tensor {
 	return out
 }
 
-func binSeg(op binOp, dst, a, b []float32) {
+func arithSeg(op arithOp, dst, a, b []float32) {
 	a, b = a[:len(dst)], b[:len(dst)]
 	switch op {
-	case opAdd:
+	case arithAdd:
 		for i := range dst {
 			dst[i] = a[i] + b[i]
 		}
-	case opSub:
+	case arithSub:
 		for i := range dst {
 			dst[i] = a[i] - b[i]
 		}
-	case opMul:
+	case arithMul:
 		for i := range dst {
 			dst[i] = a[i] * b[i]
 		}
 	}
 }
 
-func binScalar(op binOp, dst, a []float32, b float32) {
+func arithScalarSeg(op arithOp, dst, a []float32, b float32) {
 	a = a[:len(dst)]
 	switch op {
-	case opAdd:
+	case arithAdd:
 		for i := range dst {
 			dst[i] = a[i] + b
 		}
-	case opSub:
+	case arithSub:
 		for i := range dst {
 			dst[i] = a[i] - b
 		}
-	case opMul:
+	case arithMul:
 		for i := range dst {
 			dst[i] = a[i] * b
 		}
@@ -226,7 +226,7 @@ func binScalar(op binOp, dst, a []float32, b float32) {
 // Scale returns s * x (any shape).
 func Scale(tp *Tape, x *Tensor, s float32) *Tensor {
 	out := tp.result(x.shape, x)
-	binScalarPar(opMul, out.Data, x.Data, s)
+	arithScalarPar(arithMul, out.Data, x.Data, s)
 	tp.record(out, func() {
 		if gx := tp.grad(x); gx != nil {
 			parallelFor(len(gx), 1, func(lo, hi int) {
@@ -243,7 +243,7 @@ func Scale(tp *Tape, x *Tensor, s float32) *Tensor {
 // AddScalar returns x + s (any shape).
 func AddScalar(tp *Tape, x *Tensor, s float32) *Tensor {
 	out := tp.result(x.shape, x)
-	binScalarPar(opAdd, out.Data, x.Data, s)
+	arithScalarPar(arithAdd, out.Data, x.Data, s)
 	tp.record(out, func() {
 		if gx := tp.grad(x); gx != nil {
 			parallelFor(len(gx), 1, func(lo, hi int) {
@@ -257,8 +257,8 @@ func AddScalar(tp *Tape, x *Tensor, s float32) *Tensor {
 	return out
 }
 
-func binScalarPar(op binOp, dst, a []float32, s float32) {
-	parallelFor(len(dst), 1, func(lo, hi int) { binScalar(op, dst[lo:hi], a[lo:hi], s) })
+func arithScalarPar(op arithOp, dst, a []float32, s float32) {
+	parallelFor(len(dst), 1, func(lo, hi int) { arithScalarSeg(op, dst[lo:hi], a[lo:hi], s) })
 }
 
 // Reshape returns a view of x with a new shape of the same number of
@@ -298,7 +298,7 @@ func Reshape(tp *Tape, x *Tensor, shape ...int) *Tensor {
 
 // Sum returns the sum of all elements of x as a one-element tensor of
 // shape [1] (accumulated in float64).
-func Sum(tp *Tape, x *Tensor) *Tensor { return reduceAll(tp, x, 1) }
+func Sum(tp *Tape, x *Tensor) *Tensor { return arithReduce(tp, x, 1) }
 
 // Mean returns the mean of all elements of x as a one-element tensor of
 // shape [1] (accumulated in float64). x must not be empty.
@@ -306,11 +306,11 @@ func Mean(tp *Tape, x *Tensor) *Tensor {
 	if x.Len() == 0 {
 		panic("tensor: Mean of an empty tensor")
 	}
-	return reduceAll(tp, x, 1/float64(x.Len()))
+	return arithReduce(tp, x, 1/float64(x.Len()))
 }
 
-// reduceAll returns scale * sum(x).
-func reduceAll(tp *Tape, x *Tensor, scale float64) *Tensor {
+// arithReduce returns scale * sum(x).
+func arithReduce(tp *Tape, x *Tensor, scale float64) *Tensor {
 	out := tp.result([]int{1}, x)
 	s := 0.0
 	for _, v := range x.Data {

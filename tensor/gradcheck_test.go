@@ -145,12 +145,12 @@ func TestGradErrDetectsWrongBackward(t *testing.T) {
 		}
 	}
 	// A backward that forgets an input entirely must be caught too.
-	if err := gradErr([]*Tensor{x}, f0(x), 1e-2, 1e-2); err == nil {
+	if err := gradErr([]*Tensor{x}, zeroBackward(x), 1e-2, 1e-2); err == nil {
 		t.Error("missing gradient not detected")
 	}
 }
 
-// f0 returns an op computing x * x whose backward adds nothing.
-func f0(x *Tensor) func(tp *Tape) *Tensor {
+// zeroBackward returns an op computing x * x whose backward adds nothing.
+func zeroBackward(x *Tensor) func(tp *Tape) *Tensor {
 	return func(tp *Tape) *Tensor { return scaledBackward(tp, x, 0) }
 }

@@ -66,16 +66,16 @@ func MaxPool2D(tp *Tape, x *Tensor) *Tensor {
 // replaces the current maximum only if it is strictly larger or NaN.
 func poolArgmax(v0, v1, v2, v3 float32) (int, float32) {
 	k, m := 0, v0
-	if v1 > m || isNaN32(v1) {
+	if v1 > m || poolIsNaN(v1) {
 		k, m = 1, v1
 	}
-	if v2 > m || isNaN32(v2) {
+	if v2 > m || poolIsNaN(v2) {
 		k, m = 2, v2
 	}
-	if v3 > m || isNaN32(v3) {
+	if v3 > m || poolIsNaN(v3) {
 		k, m = 3, v3
 	}
 	return k, m
 }
 
-func isNaN32(v float32) bool { return v != v }
+func poolIsNaN(v float32) bool { return v != v }

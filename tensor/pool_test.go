@@ -46,7 +46,7 @@ func TestMaxPool2DValues(t *testing.T) {
 func TestMaxPool2DNaN(t *testing.T) {
 	nan := float32(math.NaN())
 	x := FromData([]float32{1, nan, 7, 3}, 1, 1, 2, 2)
-	if k, v := poolArgmax(x.Data[0], x.Data[1], x.Data[2], x.Data[3]); k != 1 || !isNaN32(v) {
+	if k, v := poolArgmax(x.Data[0], x.Data[1], x.Data[2], x.Data[3]); k != 1 || !poolIsNaN(v) {
 		t.Fatalf("argmax with NaN = %d %v, want 1 NaN", k, v)
 	}
 	if !MaxPool2D(nil, x).HasNaN() {
