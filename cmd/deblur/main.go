@@ -69,6 +69,10 @@ func dispatch(env *cliEnv, args []string) error {
 		switch args[0] {
 		case "-h", "-help", "--help", "help":
 			printUsage(env.stdout, cmds)
+			fmt.Fprintln(env.stdout, "\nFlags of the default command (deblur [flags] IN):")
+			fs := newRunFlagSet(env, &runFlags{})
+			fs.SetOutput(env.stdout)
+			fs.PrintDefaults()
 			return nil
 		}
 		if c, ok := cmds[args[0]]; ok {

@@ -117,17 +117,18 @@ func (f *runFlags) settings() (selfdeblur.Settings, error) {
 func runDeblur(env *cliEnv, args []string) error {
 	var f runFlags
 	fs := newRunFlagSet(env, &f)
-	if err := fs.Parse(args); err != nil {
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
 		}
 		return usageError{err}
 	}
-	if fs.NArg() != 1 {
+	if len(pos) != 1 {
 		fs.Usage()
-		return usagef("need exactly one input image, got %d arguments", fs.NArg())
+		return usagef("need exactly one input image, got %d arguments", len(pos))
 	}
-	in := fs.Arg(0)
+	in := pos[0]
 	if f.kernelSize == 0 {
 		return usagef("-kernel-size is required")
 	}

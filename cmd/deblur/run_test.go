@@ -1,0 +1,151 @@
+package main
+
+import (
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/deblur/deblur/imageio"
+	"github.com/deblur/deblur/plane"
+)
+
+// writeBlurry writes a 48x48 textured gray PNG (and a colour one) for runs.
+func writeBlurry(t *testing.T, dir string) (gray, colour string) {
+	t.Helper()
+	p := plane.New(48, 48)
+	for y := 0; y < 48; y++ {
+		for x := 0; x < 48; x++ {
+			p.Set(x, y, 0.5+0.3*math.Sin(float64(x)/3+float64(y)/7)+0.1*math.Cos(float64(x*y)/50))
+		}
+	}
+	gray, colour = filepath.Join(dir, "in.png"), filepath.Join(dir, "colour.png")
+	if err := imageio.WritePNG(gray, imageio.NewGray(p), imageio.Depth8); err != nil {
+		t.Fatal(err)
+	}
+	g := p.Clone()
+	for i := range g.Pix {
+		g.Pix[i] *= 0.8
+	}
+	rgb, err := imageio.NewRGB(p, g, p.Clone().Clamp(0.3, 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := imageio.WritePNG(colour, rgb, imageio.Depth8); err != nil {
+		t.Fatal(err)
+	}
+	return gray, colour
+}
+
+func TestRunWritesImageKernelAndReport(t *testing.T) {
+	dir := t.TempDir()
+	gray, colour := writeBlurry(t, dir)
+	for _, in := range []string{gray, colour} {
+		out := strings.TrimSuffix(in, ".png") + "-out.png"
+		code, _, stderr := runCLI("-kernel-size", "5", "-iters", "6", "-width", "8", "-skip", "4", "-q", "-o", out, in)
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s", in, code, stderr)
+		}
+		im, err := imageio.Read(out)
+		if err != nil || im.W() != 48 || im.H() != 48 {
+			t.Fatalf("output image: %v", err)
+		}
+		if (in == colour) == im.IsGray() {
+			t.Errorf("%s: colour input gave gray=%v output", in, im.IsGray())
+		}
+		base := strings.TrimSuffix(out, ".png")
+		if _, err := imageio.Read(base + "-kernel.png"); err != nil {
+			t.Fatalf("kernel image: %v", err)
+		}
+		var rep struct {
+			Iterations int       `json:"iterations"`
+			Completed  bool      `json:"completed"`
+			LossCurve  []float64 `json:"loss_curve"`
+			Backend    string    `json:"gemm_backend"`
+			Kernel     struct {
+				Size        int
+				Orientation string
+				Values      [][]float64
+			} `json:"kernel"`
+			Settings struct{ Seed uint64 } `json:"settings"`
+		}
+		data, err := os.ReadFile(base + ".json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(data, &rep); err != nil {
+			t.Fatal(err)
+		}
+		sum := 0.0
+		for _, row := range rep.Kernel.Values {
+			for _, v := range row {
+				sum += v
+			}
+		}
+		if rep.Iterations != 6 || !rep.Completed || len(rep.LossCurve) != 6 || rep.Backend == "" ||
+			rep.Kernel.Size != 5 || len(rep.Kernel.Values) != 5 || math.Abs(sum-1) > 1e-6 ||
+			!strings.Contains(rep.Kernel.Orientation, "convolution") || rep.Settings.Seed != 1 {
+			t.Errorf("report incomplete: %s", data)
+		}
+	}
+}
+
+func TestRunErrors(t *testing.T) {
+	dir := t.TempDir()
+	gray, _ := writeBlurry(t, dir)
+	notImage := filepath.Join(dir, "notes.png")
+	os.WriteFile(notImage, []byte("this is not a picture"), 0o644)
+	data, _ := os.ReadFile(gray)
+	truncated := filepath.Join(dir, "cut.png")
+	os.WriteFile(truncated, data[:len(data)/2], 0o644)
+	out := filepath.Join(dir, "o.png")
+	for _, tc := range []struct {
+		name string
+		args []string
+		code int
+		msg  string
+	}{
+		{"no input", []string{"-kernel-size", "5"}, 2, "exactly one input"},
+		{"missing kernel size", []string{gray}, 2, "-kernel-size is required"},
+		{"kernel size too small", []string{"-kernel-size", "2", gray}, 2, "at least 3"},
+		{"kernel larger than image", []string{"-kernel-size", "49", "-o", out, gray}, 2, "larger than"},
+		{"missing file", []string{"-kernel-size", "5", "-o", out, filepath.Join(dir, "nope.png")}, 2, "nope.png"},
+		{"not an image", []string{"-kernel-size", "5", "-o", out, notImage}, 2, "not an image"},
+		{"truncated", []string{"-kernel-size", "5", "-o", out, truncated}, 2, "truncated"},
+		{"unwritable output", []string{"-kernel-size", "5", "-o", filepath.Join(dir, "no", "such", "dir.png"), gray}, 2, "no/such"},
+		{"bad flag", []string{"-frobnicate", gray}, 2, "frobnicate"},
+		{"bad preset", []string{"-kernel-size", "5", "-preset", "slow", gray}, 2, "preset"},
+		{"bad solver", []string{"-kernel-size", "5", "-solver", "sideways", gray}, 2, "solver"},
+	} {
+		code, _, stderr := runCLI(tc.args...)
+		if code != tc.code || !strings.Contains(stderr, tc.msg) {
+			t.Errorf("%s: exit %d, stderr %q; want exit %d mentioning %q", tc.name, code, stderr, tc.code, tc.msg)
+		}
+		if strings.Contains(stderr, "panic") || strings.Contains(stderr, "goroutine") {
+			t.Errorf("%s: panicked: %s", tc.name, stderr)
+		}
+	}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), "o") || strings.HasPrefix(e.Name(), ".deblur") {
+			t.Errorf("failed runs left %s behind", e.Name())
+		}
+	}
+}
+
+func TestHelpAndVersion(t *testing.T) {
+	code, _, stderr := runCLI("run", "-h")
+	if code != 0 || !strings.Contains(stderr, "-kernel-size") {
+		t.Errorf("run -h: exit %d, %q", code, stderr)
+	}
+	code, stdout, _ := runCLI("-h")
+	if code != 0 || !strings.Contains(stdout, "score") {
+		t.Errorf("-h: exit %d, %q", code, stdout)
+	}
+	code, stdout, _ = runCLI("version")
+	if code != 0 || !strings.Contains(stdout, "gemm backend") {
+		t.Errorf("version: exit %d, %q", code, stdout)
+	}
+}

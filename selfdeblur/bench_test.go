@@ -1,0 +1,80 @@
+package selfdeblur
+
+import (
+	"math/rand/v2"
+	"testing"
+
+	"github.com/deblur/deblur/internal/blas"
+	"github.com/deblur/deblur/nn"
+	"github.com/deblur/deblur/plane"
+)
+
+// benchIteration times one optimisation step (perturbed forward of Gx and
+// Gk, blur, loss, backward, Adam) at Levin size: a 255x255 image with a
+// 27x27 kernel, so Gx works at 281x281.
+func benchIteration(b *testing.B, gx SkipConfig, ssim bool) {
+	y := plane.New(255, 255)
+	rng := rand.New(rand.NewPCG(1, 1))
+	for i := range y.Pix {
+		y.Pix[i] = rng.Float64()
+	}
+	s := Paper(27)
+	s.Gx = gx
+	p, err := newProblem(y, s)
+	if err != nil {
+		b.Fatal(err)
+	}
+	p.step(0, 1, ssim, 0) // warm the tape's buffer pool
+	b.Logf("backend: %s", blas.Backend())
+	b.ResetTimer()
+	for b.Loop() {
+		p.step(1, 1, ssim, 0)
+	}
+	flop := 3 * gx.ForwardFLOPs(281, 281)
+	b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "s/iter")
+	b.ReportMetric(flop*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+}
+
+// BenchmarkPaperIteration is one paper-exact SelfDeblur iteration (Gx of
+// width 128, 1 - SSIM loss) at Levin size. PyTorch 1.13 on the same 2-core
+// CPU takes 1.9 s.
+func BenchmarkPaperIteration(b *testing.B) { benchIteration(b, PaperSkip(), true) }
+
+// BenchmarkWidth64Iteration and BenchmarkWidth32Iteration are the narrower
+// Gx of the design notes (PyTorch: 0.69 s and 0.47-0.51 s).
+func BenchmarkWidth64Iteration(b *testing.B) { benchIteration(b, UniformSkip(64, 16), true) }
+func BenchmarkWidth32Iteration(b *testing.B) { benchIteration(b, UniformSkip(32, 16), true) }
+
+// BenchmarkPaperGxForwardBackward isolates the network: one forward and
+// backward of the paper's Gx at 281x281, without the loss's cost.
+func BenchmarkPaperGxForwardBackward(b *testing.B) {
+	rng := nn.NewRand(1)
+	net, err := NewSkip(rng, PaperSkip())
+	if err != nil {
+		b.Fatal(err)
+	}
+	z := tensorUniform(rng, 1, 8, 281, 281)
+	tp := newTapeForBench()
+	run := func() {
+		tp.Reset()
+		out := net.Forward(tp, z)
+		backwardSum(tp, out)
+	}
+	run()
+	b.ResetTimer()
+	for b.Loop() {
+		run()
+	}
+	flop := 3 * PaperSkip().ForwardFLOPs(281, 281)
+	b.ReportMetric(b.Elapsed().Seconds()*1e3/float64(b.N), "ms/op")
+	b.ReportMetric(flop*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+}
+
+func TestForwardFLOPsPaper(t *testing.T) {
+	// The design notes: ~150 GFLOP per paper-exact iteration at Levin size.
+	f := 3 * PaperSkip().ForwardFLOPs(281, 281) / 1e9
+	if f < 120 || f > 180 {
+		t.Fatalf("paper iteration estimated at %.1f GFLOP, expected ~150", f)
+	}
+	t.Logf("paper iteration: %.1f GFLOP", f)
+}
