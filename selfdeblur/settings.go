@@ -83,16 +83,18 @@ func Paper(k int) Settings {
 	}
 }
 
-// Fast returns a small configuration for demonstrations and tests: the
-// paper's architecture at width 32 (skip 8) and 600 iterations with the
-// schedule scaled to match. It trades quality for a run of about a minute
-// on small images.
+// Fast returns a small configuration for demonstrations: the paper's
+// architecture at width 32 (skip 8), 600 iterations with the schedule
+// scaled to match, and a kernel learning rate of 1e-3 (the paper's 1e-4
+// barely moves the kernel in a schedule this short; measured on a
+// synthetic 9x9 motion blur). It trades quality for speed.
 func Fast(k int) Settings {
 	s := Paper(k)
 	s.Gx = UniformSkip(32, 8)
 	s.Iterations = 600
-	s.SSIMFrom = 120
-	s.Milestones = []int{240, 360, 480}
+	s.SSIMFrom = 150
+	s.Milestones = []int{300, 450, 525}
+	s.LRKernel = 1e-3
 	return s
 }
 

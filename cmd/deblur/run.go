@@ -47,7 +47,7 @@ func newRunFlagSet(env *cliEnv, f *runFlags) *flag.FlagSet {
 	fs.IntVar(&f.ssimFrom, "ssim-from", -1, "loss code: first iteration of the 1-SSIM loss (-1: the preset's)")
 	fs.Float64Var(&f.tv, "tv", -1, "loss paper: TV weight lambda (-1: 0.1 x estimated noise sigma)")
 	fs.Float64Var(&f.lrImage, "lr-image", 0, "learning rate of the image network (0: the preset's, 0.01)")
-	fs.Float64Var(&f.lrKernel, "lr-kernel", 0, "learning rate of the kernel network (0: the preset's, 1e-4)")
+	fs.Float64Var(&f.lrKernel, "lr-kernel", 0, "learning rate of the kernel network (0: the preset's: paper 1e-4, fast 1e-3)")
 	fs.StringVar(&f.kernelNet, "kernel-net", string(selfdeblur.KernelFCN), "kernel network: "+joinKernelNets())
 	fs.BoolVar(&f.quiet, "q", false, "quiet: no progress output")
 	fs.Usage = func() {
