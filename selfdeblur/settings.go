@@ -11,6 +11,7 @@ package selfdeblur
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/deblur/deblur/report"
 )
@@ -111,6 +112,8 @@ func (s Settings) Validate() error {
 		return fmt.Errorf("selfdeblur: unknown loss %q (code or paper)", s.Loss)
 	case !(s.LRImage > 0) || !(s.LRKernel > 0):
 		return fmt.Errorf("selfdeblur: learning rates must be positive")
+	case !slices.Contains(KernelNets(), s.KernelNet):
+		return fmt.Errorf("selfdeblur: unknown kernel network %q", s.KernelNet)
 	}
 	return s.Gx.Validate()
 }
