@@ -57,8 +57,8 @@ type Settings struct {
 	InputNoise float64 // std of the fresh perturbation added to zx every iteration
 	Seed       uint64  // fixes every random draw (inputs, weights, perturbations)
 
-	Recorder    report.Recorder // receives progress; may be nil
-	ReportEvery int             // iterations between progress reports (default 10)
+	Recorder    report.Recorder `json:"-"` // receives progress; may be nil
+	ReportEvery int             `json:"-"` // iterations between progress reports (default 10)
 }
 
 // Paper returns the specification's settings for a K x K kernel: the

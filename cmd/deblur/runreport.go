@@ -15,27 +15,21 @@ import (
 
 // runReport is the JSON written next to the deblurred image.
 type runReport struct {
-	Version     string            `json:"version"`
-	Backend     string            `json:"gemm_backend"`
-	Method      string            `json:"method"`
-	Input       string            `json:"input"`
-	Outputs     map[string]string `json:"outputs"`
-	Settings    settingsReport    `json:"settings"`
-	Iterations  int               `json:"iterations"`
-	Completed   bool              `json:"completed"`
-	Error       string            `json:"error,omitempty"`
-	FinalLoss   *float64          `json:"final_loss"`
-	WallSeconds float64           `json:"wall_seconds"`
-	LossCurve   []float64         `json:"loss_curve"`
-	Kernel      kernelReport      `json:"kernel"`
-	Colour      string            `json:"colour"`
-	Created     string            `json:"created"`
-}
-
-type settingsReport struct {
-	selfdeblur.Settings
-	Recorder    any `json:"Recorder,omitempty"`
-	ReportEvery any `json:"ReportEvery,omitempty"`
+	Version     string              `json:"version"`
+	Backend     string              `json:"gemm_backend"`
+	Method      string              `json:"method"`
+	Input       string              `json:"input"`
+	Outputs     map[string]string   `json:"outputs"`
+	Settings    selfdeblur.Settings `json:"settings"`
+	Iterations  int                 `json:"iterations"`
+	Completed   bool                `json:"completed"`
+	Error       string              `json:"error,omitempty"`
+	FinalLoss   *float64            `json:"final_loss"`
+	WallSeconds float64             `json:"wall_seconds"`
+	LossCurve   []float64           `json:"loss_curve"`
+	Kernel      kernelReport        `json:"kernel"`
+	Colour      string              `json:"colour"`
+	Created     string              `json:"created"`
 }
 
 type kernelReport struct {
@@ -48,7 +42,7 @@ func newRunReport(in string, o outputSet, s selfdeblur.Settings, res *deblur.Res
 	r := &runReport{
 		Version: version, Backend: backendName(), Method: "selfdeblur", Input: in,
 		Outputs:     map[string]string{"image": o.image, "kernel": o.kernel, "report": o.report},
-		Settings:    settingsReport{Settings: s},
+		Settings:    s,
 		Iterations:  res.Iterations,
 		Completed:   runErr == nil,
 		WallSeconds: res.Elapsed.Seconds(),
@@ -56,7 +50,6 @@ func newRunReport(in string, o outputSet, s selfdeblur.Settings, res *deblur.Res
 		Created:     time.Now().UTC().Format(time.RFC3339),
 		Colour:      "gray",
 	}
-	r.Settings.Recorder, r.Settings.ReportEvery = nil, nil
 	if !res.Image.IsGray() {
 		r.Colour = "luma (BT.601 Y deblurred, blurry Cb/Cr kept)"
 	}
