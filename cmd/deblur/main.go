@@ -39,6 +39,7 @@ func usagef(format string, a ...any) error { return usageError{fmt.Errorf(format
 func commands() map[string]command {
 	return map[string]command{
 		"version": {"print the version and the GEMM backend", runVersion},
+		"score":   {"score an estimate against the sharp image (PSNR, SSIM, kernel error) as JSON", runScore},
 	}
 }
 

@@ -1,0 +1,76 @@
+package imageio
+
+import (
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/deblur/deblur/plane"
+)
+
+// dirNames lists dir, failing the test on error.
+func dirNames(t *testing.T, dir string) []string {
+	t.Helper()
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range ents {
+		names = append(names, e.Name())
+	}
+	return names
+}
+
+func TestWriteAtomicKeepsOldFileOnFailure(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "out.png")
+	if err := os.WriteFile(path, []byte("old"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	boom := errors.New("disk on fire")
+	err := writeAtomic(path, func(w io.Writer) error {
+		w.Write(make([]byte, 100_000)) // more than the buffer: reaches the temp file
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("got %v", err)
+	}
+	if b, _ := os.ReadFile(path); string(b) != "old" {
+		t.Fatalf("destination changed to %d bytes", len(b))
+	}
+	if names := dirNames(t, dir); len(names) != 1 {
+		t.Fatalf("temporary file left behind: %v", names)
+	}
+
+	// An invalid image fails before anything is created.
+	bad := &Image{Channels: []*plane.Plane{plane.New(1, 1), plane.New(2, 2), plane.New(1, 1)}}
+	if err := WritePNG(path, bad, Depth8); err == nil {
+		t.Fatal("invalid image written")
+	}
+	if b, _ := os.ReadFile(path); string(b) != "old" {
+		t.Fatal("destination changed")
+	}
+
+	// A missing directory is an error naming the path.
+	if err := WritePNG(filepath.Join(dir, "no", "x.png"), NewGray(plane.New(1, 1)), Depth8); err == nil {
+		t.Fatal("write into a missing directory succeeded")
+	}
+
+	// Success replaces the file, mode 0644, no leftovers.
+	if err := WritePNG(path, NewGray(plane.New(2, 2)), Depth16); err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(path)
+	if err != nil || fi.Mode().Perm() != 0o644 {
+		t.Fatalf("stat %v %v", fi, err)
+	}
+	if names := dirNames(t, dir); len(names) != 1 {
+		t.Fatalf("temporary file left behind: %v", names)
+	}
+	if im, err := Read(path); err != nil || im.W() != 2 {
+		t.Fatalf("reading back: %v", err)
+	}
+}
