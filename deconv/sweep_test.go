@@ -31,7 +31,7 @@ func TestDevSweep(t *testing.T) {
 		if kv["reflect"] != 0 {
 			mdl.Boundary = BoundaryReflect
 		}
-		var m func(ctx context.Context, y, k *plane.Plane) (*plane.Plane, error)
+		var m Method
 		switch f[0] {
 		case "wiener":
 			m = func(ctx context.Context, y, k *plane.Plane) (*plane.Plane, error) {
