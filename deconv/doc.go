@@ -28,6 +28,9 @@
 // method returns the centre crop of the estimate, the size of y, clamped to
 // [0, 1].
 //
+// Inputs: y must be at least as large as k; k must have finite,
+// non-negative taps summing to 1 within 1e-3. Invalid inputs give errors.
+//
 // All functions take a context and return its error, wrapped, when it is
 // cancelled. They use up to GOMAXPROCS goroutines.
 package deconv

@@ -29,7 +29,7 @@ func methodTable() []struct {
 			return HyperLaplacian(ctx, y, k, HyperLaplacianOptions{})
 		}},
 		{"hl-0.5", func(ctx context.Context, y, k *plane.Plane) (*plane.Plane, error) {
-			return HyperLaplacian(ctx, y, k, HyperLaplacianOptions{Alpha: 0.5, Lambda: HL05Lambda})
+			return HyperLaplacian(ctx, y, k, HyperLaplacianOptions{Alpha: 0.5, Lambda: hl05Lambda})
 		}},
 		{"hl-reflect", func(ctx context.Context, y, k *plane.Plane) (*plane.Plane, error) {
 			return HyperLaplacian(ctx, y, k, HyperLaplacianOptions{Model: Model{Boundary: BoundaryReflect}})
@@ -43,9 +43,9 @@ func methodTable() []struct {
 	}
 }
 
-// HL05Lambda is the prior weight the "hl-0.5" method uses with Alpha 0.5
-// (the HyperLaplacianOptions default, 1e-4, is tuned for Alpha 2/3).
-const HL05Lambda = 7e-5
+// hl05Lambda is the prior weight of the "hl-0.5" method (the
+// HyperLaplacianOptions default, 1e-4, is tuned for Alpha 2/3).
+const hl05Lambda = 7e-5
 
 // Methods returns the names Lookup and Deconvolve accept.
 func Methods() []string {
@@ -61,7 +61,7 @@ func Methods() []string {
 //	wiener          Wiener (quadratic gradient prior), valid boundary model
 //	wiener-reflect  Wiener with BoundaryReflect (for comparison)
 //	hyperlaplacian  HyperLaplacian, alpha 2/3, valid boundary model
-//	hl-0.5          HyperLaplacian, alpha 1/2, valid boundary model
+//	hl-0.5          HyperLaplacian, alpha 1/2, Lambda 7e-5, valid boundary model
 //	hl-reflect      HyperLaplacian, alpha 2/3, BoundaryReflect (for comparison)
 //	irls            IRLS (Levin et al. sparse prior, alpha 0.8), valid model
 //	saturated       Saturated (clipped pixels ignored), IRLS, valid model

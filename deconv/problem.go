@@ -42,6 +42,9 @@ type Model struct {
 	Weight *plane.Plane
 }
 
+// kernelSumTol is how far from 1 the sum of a kernel's taps may be.
+const kernelSumTol = 1e-3
+
 // margin is the extra periodic padding, in pixels, beyond the extended image
 // in valid mode; it keeps the periodic prior from coupling opposite edges.
 const margin = 8
@@ -87,7 +90,7 @@ func newProblem(y, k *plane.Plane, m Model) (*problem, error) {
 		}
 		s += v
 	}
-	if math.Abs(s-1) > 1e-3 {
+	if math.Abs(s-1) > kernelSumTol {
 		return nil, fmt.Errorf("deconv: kernel sums to %v, want 1", s)
 	}
 	if m.Weight != nil && !m.Weight.SameSize(y) {

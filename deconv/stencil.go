@@ -1,5 +1,7 @@
 package deconv
 
+import "math"
+
 // tap is one term c * x(p + (dx, dy)) of a finite-difference stencil.
 type tap struct {
 	dx, dy int
@@ -49,9 +51,9 @@ func (s stencil) power(dst []float64, a float64, gw, gh int) {
 			var re, im float64
 			for _, t := range s {
 				// x(p + d) has transfer function exp(+2 pi i (u dx/gw + v dy/gh)).
-				ph := 2 * 3.141592653589793 * (float64(u*t.dx)/float64(gw) + float64(v*t.dy)/float64(gh))
-				re += t.c * cos(ph)
-				im += t.c * sin(ph)
+				ph := 2 * math.Pi * (float64(u*t.dx)/float64(gw) + float64(v*t.dy)/float64(gh))
+				re += t.c * math.Cos(ph)
+				im += t.c * math.Sin(ph)
 			}
 			dst[v*hw+u] += a * (re*re + im*im)
 		}
