@@ -1,0 +1,72 @@
+package deconv
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"math"
+	"testing"
+
+	"github.com/deblur/deblur/imageio"
+	"github.com/deblur/deblur/metrics"
+	"github.com/deblur/deblur/plane"
+)
+
+const levinDir = "../../shared/data/levin"
+
+// loadGray reads a gray image as a plane with values in [0, 1], skipping the
+// test when the shared data is missing.
+func loadGray(tb testing.TB, path string) *plane.Plane {
+	tb.Helper()
+	im, err := imageio.Read(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		tb.Skipf("shared data missing: %v", err)
+	}
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return im.Channels[0]
+}
+
+// levinKernel returns Levin's kernel j as a convolution kernel summing to 1
+// (the stored PNGs of kernels 1, 2, 3, 5, 6 and 7 are rotated by 180 degrees;
+// see the shared data README).
+func levinKernel(tb testing.TB, j int) *plane.Plane {
+	tb.Helper()
+	k, err := imageio.ReadKernel(fmt.Sprintf("%s/gt/kernel%d.png", levinDir, j))
+	if errors.Is(err, fs.ErrNotExist) {
+		tb.Skipf("shared data missing: %v", err)
+	}
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if j != 4 && j != 8 {
+		k = k.Rot180()
+	}
+	return k
+}
+
+// alignedPSNR scores est against the ground truth with the evaluation
+// protocol (15-pixel border, shifts -10..10 in 0.25 px steps, bilinear,
+// least SSD, peak 255).
+func alignedPSNR(tb testing.TB, est, ref *plane.Plane) float64 {
+	r, err := metrics.Score(est, ref, metrics.Standard())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return r.PSNR
+}
+
+// psnr returns the PSNR (peak 1) between two planes of the same size over the
+// region that excludes a border of b pixels.
+func psnr(a, ref *plane.Plane, b int) float64 {
+	s, n := 0.0, 0
+	for y := b; y < ref.H-b; y++ {
+		for x := b; x < ref.W-b; x++ {
+			d := a.At(x, y) - ref.At(x, y)
+			s += d * d
+			n++
+		}
+	}
+	return 10 * math.Log10(float64(n)/s)
+}
