@@ -1,0 +1,158 @@
+package deconv
+
+import (
+	"context"
+	"fmt"
+	"math"
+
+	"github.com/deblur/deblur/plane"
+)
+
+// IRLSOptions configures IRLS. Fields left at zero take the defaults given
+// in their comments.
+type IRLSOptions struct {
+	// Lambda weighs the prior: the method minimises
+	// ||W (k*x - y)||^2 + Lambda sum_d c_d sum |d x|^Alpha over the
+	// derivative filters d = dx, dy (c_d = 1) and dxx, dyy, dxy
+	// (c_d = SecondOrder). Default 3e-4, tuned on the Levin benchmark
+	// (noise 0.005-0.012).
+	Lambda float64
+	// Alpha is the prior's exponent, in (0, 2). Default 0.8 (Levin et al.).
+	Alpha float64
+	// SecondOrder is the relative weight of the second-derivative filters.
+	// Default 0.25 (Levin et al.); a negative value drops them.
+	SecondOrder float64
+	// Eps floors |d x| in the reweighting, |d x|^(Alpha-2) becoming
+	// max(|d x|, Eps)^(Alpha-2). Default 0.01.
+	Eps float64
+	// InitLambda is the weight of the quadratic gradient prior of the
+	// initial least-squares solve (see Wiener). Default 3e-3.
+	InitLambda float64
+	// Outer is the number of reweighted solves after the initial one.
+	// Default 3.
+	Outer int
+	// CGIter bounds the conjugate-gradient iterations of each solve.
+	// Default 30 (more gains under 0.05 dB on Levin's images).
+	CGIter int
+	// Tol is the relative residual at which each solve stops. Default 1e-7
+	// (in practice CGIter ends each solve first).
+	Tol float64
+	Model
+}
+
+func (o IRLSOptions) withDefaults() IRLSOptions {
+	if o.Lambda == 0 {
+		o.Lambda = 3e-4
+	}
+	if o.Alpha == 0 {
+		o.Alpha = 0.8
+	}
+	if o.SecondOrder == 0 {
+		o.SecondOrder = 0.25
+	}
+	if o.Eps == 0 {
+		o.Eps = 0.01
+	}
+	if o.InitLambda == 0 {
+		o.InitLambda = 3e-3
+	}
+	if o.Outer == 0 {
+		o.Outer = 3
+	}
+	if o.CGIter == 0 {
+		o.CGIter = 30
+	}
+	if o.Tol == 0 {
+		o.Tol = 1e-7
+	}
+	return o
+}
+
+func (o IRLSOptions) check() error {
+	switch {
+	case !(o.Lambda > 0) || !(o.InitLambda > 0):
+		return fmt.Errorf("lambda %v and initial lambda %v must be positive", o.Lambda, o.InitLambda)
+	case !(o.Alpha > 0 && o.Alpha < 2):
+		return fmt.Errorf("alpha %v outside (0, 2)", o.Alpha)
+	case !(o.Eps > 0):
+		return fmt.Errorf("eps %v must be positive", o.Eps)
+	case o.Outer < 0 || o.CGIter < 0:
+		return fmt.Errorf("negative iteration count")
+	}
+	return nil
+}
+
+// IRLS deconvolves y by the kernel k with the sparse derivative prior of
+// Levin et al. (SIGGRAPH 2007), |d x|^0.8 over first and second
+// derivatives, by iteratively reweighted least squares: a quadratic
+// gradient-prior solve, then Outer solves of the weighted quadratic problem
+// whose weights max(|d x|, Eps)^(Alpha-2) come from the previous estimate,
+// each by conjugate gradients preconditioned with an FFT solve. With
+// BoundaryReflect the data term is periodic but the weighted prior still
+// needs conjugate gradients. The result is the size of y, clamped to [0, 1].
+func IRLS(ctx context.Context, y, k *plane.Plane, o IRLSOptions) (*plane.Plane, error) {
+	o = o.withDefaults()
+	if err := o.check(); err != nil {
+		return nil, fmt.Errorf("irls: %w", err)
+	}
+	p, err := newProblem(y, k, o.Model)
+	if err != nil {
+		return nil, fmt.Errorf("irls: %w", err)
+	}
+	x := p.initial(y)
+	if err := p.solveL2(ctx, x, o.InitLambda, o.CGIter, o.Tol); err != nil {
+		return nil, fmt.Errorf("irls: initial solve: %w", err)
+	}
+	if err := p.irls(ctx, x, o); err != nil {
+		return nil, fmt.Errorf("irls: %w", err)
+	}
+	return p.crop(x), nil
+}
+
+// irls runs the reweighted solves on x in place.
+func (p *problem) irls(ctx context.Context, x []float64, o IRLSOptions) error {
+	filters := []stencil{dxStencil, dyStencil}
+	coef := []float64{1, 1}
+	if o.SecondOrder > 0 {
+		filters = append(filters, dxxStencil, dyyStencil, dxyStencil)
+		coef = append(coef, o.SecondOrder, o.SecondOrder, o.SecondOrder)
+	}
+	n := len(x)
+	weights := make([][]float64, len(filters))
+	for i := range weights {
+		weights[i] = make([]float64, n)
+	}
+	g := make([]float64, n)
+	prior := make([]float64, len(p.k2))
+	apply := func(dst, src []float64) {
+		p.applyNormal(dst, src, nil)
+		for f, s := range filters {
+			s.apply(g, src, p.gw, p.gh)
+			w := weights[f]
+			for i := range g {
+				g[i] *= w[i]
+			}
+			s.addT(dst, g, 1, p.gw, p.gh)
+		}
+	}
+	precond := func(dst, src []float64) { p.solveCirculant(dst, src, prior) }
+	for outer := 0; outer < o.Outer; outer++ {
+		clear(prior)
+		for f, s := range filters {
+			s.apply(g, x, p.gw, p.gh)
+			w := weights[f]
+			scale := o.Lambda * coef[f] * o.Alpha / 2
+			sum := 0.0
+			for i, v := range g {
+				w[i] = scale * math.Pow(math.Max(math.Abs(v), o.Eps), o.Alpha-2)
+				sum += w[i]
+			}
+			// The preconditioner replaces the weights by their mean.
+			s.power(prior, sum/float64(n), p.gw, p.gh)
+		}
+		if _, err := cgSolve(ctx, apply, precond, p.ktwy, x, o.CGIter, o.Tol); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,288 @@
+package deconv
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/deblur/deblur/internal/fft2"
+	"github.com/deblur/deblur/plane"
+)
+
+// Boundary selects how a method treats the image borders.
+type Boundary int
+
+const (
+	// BoundaryValid solves the exact 'valid' model: the unknown image extends
+	// past y by the kernel size minus one and nothing is assumed outside.
+	// It is the default.
+	BoundaryValid Boundary = iota
+	// BoundaryReflect mirrors y by the kernel size on every side and solves a
+	// periodic model (classic FFT deconvolution); kept for comparison.
+	BoundaryReflect
+)
+
+// String returns "valid" or "reflect".
+func (b Boundary) String() string {
+	switch b {
+	case BoundaryValid:
+		return "valid"
+	case BoundaryReflect:
+		return "reflect"
+	}
+	return fmt.Sprintf("Boundary(%d)", int(b))
+}
+
+// Model holds the settings of the data term shared by every method.
+type Model struct {
+	// Boundary is the boundary model; the zero value is BoundaryValid.
+	Boundary Boundary
+	// Weight optionally weights each pixel of y in the squared data term. It
+	// must be the size of y with values >= 0; nil means weight 1 everywhere.
+	// Zero weight removes a pixel (e.g. a clipped one) from the model.
+	Weight *plane.Plane
+}
+
+// margin is the extra periodic padding, in pixels, beyond the extended image
+// in valid mode; it keeps the periodic prior from coupling opposite edges.
+const margin = 8
+
+// problem is a deconvolution problem laid out on a periodic gw x gh grid.
+// The blur operator is circular convolution with k whose tap (0, 0) sits at
+// the grid origin; the observed pixel y(i, j) is compared with the blurred
+// grid at (i+yx, j+yy), with weight wd there and zero elsewhere. The
+// estimate of x(i, j) is the grid sample at (i+cx, j+cy).
+type problem struct {
+	w, h     int // size of y
+	gw, gh   int // grid size
+	yx, yy   int // where y sits on the grid
+	cx, cy   int // where the output crop starts on the grid
+	plan     *fft2.Plan
+	kf       []complex128 // transfer function of k
+	k2       []float64    // |kf|^2
+	wd       []float64    // data weight on the grid
+	wy       []float64    // wd * y on the grid
+	ktwy     []float64    // K^T (wd * y)
+	periodic bool         // data weight 1 everywhere: the system is circulant
+
+	// scratch
+	spec, spec2 []complex128
+	tmp         []float64
+}
+
+// newProblem validates y and k and lays the problem out for the model m.
+func newProblem(y, k *plane.Plane, m Model) (*problem, error) {
+	if y == nil || k == nil || y.W < 1 || y.H < 1 || len(y.Pix) != y.W*y.H {
+		return nil, fmt.Errorf("deconv: empty or malformed image")
+	}
+	if k.W < 1 || k.H < 1 || len(k.Pix) != k.W*k.H {
+		return nil, fmt.Errorf("deconv: empty or malformed kernel")
+	}
+	if k.W > y.W || k.H > y.H {
+		return nil, fmt.Errorf("deconv: %dx%d kernel larger than the %dx%d image", k.W, k.H, y.W, y.H)
+	}
+	s := 0.0
+	for _, v := range k.Pix {
+		if v < 0 || math.IsNaN(v) || math.IsInf(v, 0) {
+			return nil, fmt.Errorf("deconv: kernel has a negative or non-finite tap %v", v)
+		}
+		s += v
+	}
+	if math.Abs(s-1) > 1e-3 {
+		return nil, fmt.Errorf("deconv: kernel sums to %v, want 1", s)
+	}
+	if m.Weight != nil && !m.Weight.SameSize(y) {
+		return nil, fmt.Errorf("deconv: weight is %dx%d, image %dx%d", m.Weight.W, m.Weight.H, y.W, y.H)
+	}
+	p := &problem{w: y.W, h: y.H}
+	var src *plane.Plane // the observation as laid on the grid
+	switch m.Boundary {
+	case BoundaryValid:
+		p.gw = fft2.GoodSize(y.W + k.W - 1 + margin)
+		p.gh = fft2.GoodSize(y.H + k.H - 1 + margin)
+		p.yx, p.yy = k.W-1, k.H-1
+		src = y
+	case BoundaryReflect:
+		if m.Weight != nil {
+			return nil, fmt.Errorf("deconv: a data weight needs the valid boundary model")
+		}
+		px, py := k.W, k.H
+		p.gw = fft2.GoodSize(y.W + 2*px)
+		p.gh = fft2.GoodSize(y.H + 2*py)
+		src = reflectPad(y, px, py, p.gw, p.gh)
+		p.yx, p.yy = px, py
+		p.periodic = true
+	default:
+		return nil, fmt.Errorf("deconv: unknown boundary model %d", int(m.Boundary))
+	}
+	p.cx, p.cy = p.yx-k.W/2, p.yy-k.H/2
+	plan, err := fft2.NewPlan(p.gw, p.gh, 0)
+	if err != nil {
+		return nil, fmt.Errorf("deconv: %w", err)
+	}
+	p.plan = plan
+	n := p.gw * p.gh
+	grid := make([]float64, n)
+	for j := 0; j < k.H; j++ {
+		copy(grid[j*p.gw:], k.Pix[j*k.W:(j+1)*k.W])
+	}
+	p.kf = plan.Forward(nil, grid)
+	p.k2 = make([]float64, len(p.kf))
+	for i, c := range p.kf {
+		p.k2[i] = real(c)*real(c) + imag(c)*imag(c)
+	}
+	p.wd = make([]float64, n)
+	p.wy = make([]float64, n)
+	if m.Boundary == BoundaryReflect {
+		// src already is the whole grid, with wrap-around at the far edges
+		// (reflectPad fills the full grid).
+		for i := range p.wd {
+			p.wd[i] = 1
+		}
+		copy(p.wy, src.Pix)
+	} else {
+		for j := 0; j < y.H; j++ {
+			for i := 0; i < y.W; i++ {
+				g := (j+p.yy)*p.gw + i + p.yx
+				wt := 1.0
+				if m.Weight != nil {
+					wt = m.Weight.Pix[j*y.W+i]
+					if wt < 0 || math.IsNaN(wt) || math.IsInf(wt, 0) {
+						return nil, fmt.Errorf("deconv: invalid data weight %v at (%d,%d)", wt, i, j)
+					}
+				}
+				p.wd[g] = wt
+				p.wy[g] = wt * y.Pix[j*y.W+i]
+			}
+		}
+	}
+	p.spec = make([]complex128, plan.SpectrumLen())
+	p.spec2 = make([]complex128, plan.SpectrumLen())
+	p.tmp = make([]float64, n)
+	p.ktwy = make([]float64, n)
+	p.applyKT(p.ktwy, p.wy)
+	return p, nil
+}
+
+// reflectPad returns y mirrored (half-sample symmetric, like MATLAB's
+// padarray 'symmetric') on a gw x gh grid with y at (px, py); samples past
+// the right and bottom padding continue the mirror so the grid is filled.
+func reflectPad(y *plane.Plane, px, py, gw, gh int) *plane.Plane {
+	out := plane.New(gw, gh)
+	for j := 0; j < gh; j++ {
+		sy := mirror(j-py, y.H)
+		for i := 0; i < gw; i++ {
+			out.Pix[j*gw+i] = y.Pix[sy*y.W+mirror(i-px, y.W)]
+		}
+	}
+	return out
+}
+
+// mirror maps any index into [0, n) by half-sample symmetric reflection.
+func mirror(i, n int) int {
+	period := 2 * n
+	i %= period
+	if i < 0 {
+		i += period
+	}
+	if i >= n {
+		i = period - 1 - i
+	}
+	return i
+}
+
+// applyK writes the circular convolution of x with k into dst.
+func (p *problem) applyK(dst, x []float64) {
+	p.plan.Forward(p.spec, x)
+	for i, c := range p.kf {
+		p.spec[i] *= c
+	}
+	p.plan.Inverse(dst, p.spec)
+}
+
+// applyKT writes the adjoint (circular correlation with k) of r into dst.
+func (p *problem) applyKT(dst, r []float64) {
+	p.plan.Forward(p.spec, r)
+	for i, c := range p.kf {
+		p.spec[i] *= complex(real(c), -imag(c))
+	}
+	p.plan.Inverse(dst, p.spec)
+}
+
+// applyNormal writes K^T Wd K x + F^-1(diag(prior) F x) into dst, where prior
+// is a real, non-negative transfer function on the half spectrum (nil for
+// none). It costs four FFTs.
+func (p *problem) applyNormal(dst, x []float64, prior []float64) {
+	p.plan.Forward(p.spec2, x)
+	for i, c := range p.kf {
+		p.spec[i] = p.spec2[i] * c
+	}
+	p.plan.Inverse(p.tmp, p.spec)
+	for i, w := range p.wd {
+		p.tmp[i] *= w
+	}
+	p.plan.Forward(p.spec, p.tmp)
+	for i, c := range p.kf {
+		v := p.spec[i] * complex(real(c), -imag(c))
+		if prior != nil {
+			v += p.spec2[i] * complex(prior[i], 0)
+		}
+		p.spec[i] = v
+	}
+	p.plan.Inverse(dst, p.spec)
+}
+
+// solveCirculant writes F^-1(F r / (|kf|^2 + prior)) into dst: the exact
+// solution of the periodic system with unit data weight, used as the
+// preconditioner.
+func (p *problem) solveCirculant(dst, r []float64, prior []float64) {
+	p.plan.Forward(p.spec, r)
+	for i := range p.spec {
+		d := p.k2[i]
+		if prior != nil {
+			d += prior[i]
+		}
+		if d < 1e-12 {
+			d = 1e-12
+		}
+		p.spec[i] /= complex(d, 0)
+	}
+	p.plan.Inverse(dst, p.spec)
+}
+
+// initial returns a starting estimate on the grid: y at the output crop,
+// extended periodically by replicating its nearest edge.
+func (p *problem) initial(y *plane.Plane) []float64 {
+	x := make([]float64, p.gw*p.gh)
+	for j := 0; j < p.gh; j++ {
+		sy := edgeIndex(j-p.cy, y.H, p.gh)
+		for i := 0; i < p.gw; i++ {
+			x[j*p.gw+i] = y.Pix[sy*y.W+edgeIndex(i-p.cx, y.W, p.gw)]
+		}
+	}
+	return x
+}
+
+// edgeIndex maps a grid offset from the image origin, on a periodic grid of
+// size g, to the nearest index of an image of size n.
+func edgeIndex(u, n, g int) int {
+	u %= g
+	if u < 0 {
+		u += g
+	}
+	switch {
+	case u < n:
+		return u
+	case u < n+(g-n)/2:
+		return n - 1
+	}
+	return 0
+}
+
+// crop returns the estimate of x, the size of y, clamped to [0, 1].
+func (p *problem) crop(x []float64) *plane.Plane {
+	out := plane.New(p.w, p.h)
+	for j := 0; j < p.h; j++ {
+		copy(out.Pix[j*p.w:(j+1)*p.w], x[(j+p.cy)*p.gw+p.cx:])
+	}
+	return out.Clamp(0, 1)
+}

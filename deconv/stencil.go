@@ -1,0 +1,83 @@
+package deconv
+
+// tap is one term c * x(p + (dx, dy)) of a finite-difference stencil.
+type tap struct {
+	dx, dy int
+	c      float64
+}
+
+// stencil is a finite-difference operator applied periodically on the grid:
+// (S x)(p) = sum over taps of c * x(p + (dx, dy)).
+type stencil []tap
+
+var (
+	dxStencil  = stencil{{0, 0, -1}, {1, 0, 1}}
+	dyStencil  = stencil{{0, 0, -1}, {0, 1, 1}}
+	dxxStencil = stencil{{-1, 0, 1}, {0, 0, -2}, {1, 0, 1}}
+	dyyStencil = stencil{{0, -1, 1}, {0, 0, -2}, {0, 1, 1}}
+	dxyStencil = stencil{{0, 0, 1}, {1, 0, -1}, {0, 1, -1}, {1, 1, 1}}
+)
+
+// apply writes S x into dst (gw x gh grid, periodic).
+func (s stencil) apply(dst, x []float64, gw, gh int) {
+	clear(dst)
+	for _, t := range s {
+		shiftAdd(dst, x, t.dx, t.dy, t.c, gw, gh)
+	}
+}
+
+// applyT writes S^T r into dst.
+func (s stencil) applyT(dst, r []float64, gw, gh int) {
+	clear(dst)
+	s.addT(dst, r, 1, gw, gh)
+}
+
+// addT adds a * S^T r to dst.
+func (s stencil) addT(dst, r []float64, a float64, gw, gh int) {
+	for _, t := range s {
+		shiftAdd(dst, r, -t.dx, -t.dy, a*t.c, gw, gh)
+	}
+}
+
+// power writes |S(f)|^2, the squared magnitude of the stencil's transfer
+// function, at every frequency of the half spectrum of a gw x gh grid
+// (row-major, gw/2+1 columns), scaled by a and added to dst.
+func (s stencil) power(dst []float64, a float64, gw, gh int) {
+	hw := gw/2 + 1
+	for v := 0; v < gh; v++ {
+		for u := 0; u < hw; u++ {
+			var re, im float64
+			for _, t := range s {
+				// x(p + d) has transfer function exp(+2 pi i (u dx/gw + v dy/gh)).
+				ph := 2 * 3.141592653589793 * (float64(u*t.dx)/float64(gw) + float64(v*t.dy)/float64(gh))
+				re += t.c * cos(ph)
+				im += t.c * sin(ph)
+			}
+			dst[v*hw+u] += a * (re*re + im*im)
+		}
+	}
+}
+
+// shiftAdd adds c * src(p + (dx, dy)) to dst(p) for every grid point p,
+// wrapping periodically.
+func shiftAdd(dst, src []float64, dx, dy int, c float64, gw, gh int) {
+	dx = ((dx % gw) + gw) % gw
+	dy = ((dy % gh) + gh) % gh
+	for j := 0; j < gh; j++ {
+		sj := j + dy
+		if sj >= gh {
+			sj -= gh
+		}
+		d := dst[j*gw : (j+1)*gw]
+		s := src[sj*gw : (sj+1)*gw]
+		// d[i] += c*s[i+dx] for i < gw-dx, then the wrapped part.
+		head := d[:gw-dx]
+		for i, v := range s[dx:] {
+			head[i] += c * v
+		}
+		tail := d[gw-dx:]
+		for i, v := range s[:dx] {
+			tail[i] += c * v
+		}
+	}
+}

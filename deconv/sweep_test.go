@@ -1,0 +1,54 @@
+package deconv
+
+import (
+	"context"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/deblur/deblur/plane"
+)
+
+// TestDevSweep is a development tool: DEBLUR_SWEEP="method k=v k=v;method ..." runs on 16 cases.
+func TestDevSweep(t *testing.T) {
+	spec := os.Getenv("DEBLUR_SWEEP")
+	if spec == "" {
+		t.Skip()
+	}
+	cs := levinCases(t, all(4), []int{1, 4, 6, 8})
+	if os.Getenv("DEBLUR_SWEEP_ALL") != "" {
+		cs = levinCases(t, all(4), all(8))
+	}
+	for _, item := range strings.Split(spec, ";") {
+		f := strings.Fields(item)
+		kv := map[string]float64{}
+		for _, s := range f[1:] {
+			a, b, _ := strings.Cut(s, "=")
+			kv[a], _ = strconv.ParseFloat(b, 64)
+		}
+		var mdl Model
+		if kv["reflect"] != 0 {
+			mdl.Boundary = BoundaryReflect
+		}
+		var m func(ctx context.Context, y, k *plane.Plane) (*plane.Plane, error)
+		switch f[0] {
+		case "wiener":
+			m = func(ctx context.Context, y, k *plane.Plane) (*plane.Plane, error) {
+				return Wiener(ctx, y, k, WienerOptions{Lambda: kv["lambda"], Model: mdl})
+			}
+		case "hl":
+			m = func(ctx context.Context, y, k *plane.Plane) (*plane.Plane, error) {
+				return HyperLaplacian(ctx, y, k, HyperLaplacianOptions{Lambda: kv["lambda"], Alpha: kv["alpha"],
+					BetaMax: kv["betamax"], BetaRate: kv["rate"], Inner: int(kv["inner"]), CGIter: int(kv["cg"]), Model: mdl})
+			}
+		case "irls":
+			m = func(ctx context.Context, y, k *plane.Plane) (*plane.Plane, error) {
+				return IRLS(ctx, y, k, IRLSOptions{Lambda: kv["lambda"], Outer: int(kv["outer"]), CGIter: int(kv["cg"]),
+					Tol: kv["tol"], Eps: kv["eps"], SecondOrder: kv["so"], InitLambda: kv["init"], Alpha: kv["alpha"], Model: mdl})
+			}
+		}
+		mean, secs, _ := levinRun(t, cs, m)
+		t.Logf("%s: mean %.3f dB  %.2f s/img", item, mean, secs)
+	}
+}
