@@ -1,0 +1,132 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/deblur/deblur/plane"
+	"github.com/deblur/deblur/report"
+	"github.com/deblur/deblur/selfdeblur"
+)
+
+// Deconvolver is a non-blind deconvolution: it estimates the sharp image
+// from the blurry gray plane y (values in [0, 1]) and the convolution kernel
+// k (summing to 1). The result should have y's size; a larger one is
+// centre-cropped to it. Colour images are deconvolved channel by channel.
+type Deconvolver func(ctx context.Context, y, k *plane.Plane) (*plane.Plane, error)
+
+// BlindFunc is a blind deconvolution: from the blurry gray plane y it
+// estimates a kernelSize x kernelSize convolution kernel and the sharp
+// image (y's size). It sends progress to rec, which may be nil. Colour
+// images are given as their BT.601 luma.
+type BlindFunc func(ctx context.Context, y *plane.Plane, kernelSize int, rec report.Recorder) (img, k *plane.Plane, err error)
+
+// Methods is what a run can use: non-blind and blind methods by name, and
+// the non-blind method that defines the error ratio of blind rows that have
+// no non-blind finish of their own.
+type Methods struct {
+	NonBlind map[string]Deconvolver
+	Blind    map[string]BlindFunc
+	// Ratio names the entry of NonBlind used for the error ratio of a
+	// plain blind method; empty means those rows get no error ratio.
+	Ratio string
+}
+
+// SelfDeblur returns a BlindFunc running selfdeblur.Run with the settings
+// preset(kernelSize) (e.g. selfdeblur.Fast or selfdeblur.Paper).
+func SelfDeblur(preset func(k int) selfdeblur.Settings) BlindFunc {
+	return func(ctx context.Context, y *plane.Plane, kernelSize int, rec report.Recorder) (*plane.Plane, *plane.Plane, error) {
+		s := preset(kernelSize)
+		s.Recorder = rec
+		r, err := selfdeblur.Run(ctx, y, s)
+		if err != nil {
+			return nil, nil, err
+		}
+		return r.Image, r.Kernel, nil
+	}
+}
+
+// DefaultBlind returns the blind methods of the project: "selfdeblur-fast"
+// (selfdeblur.Fast) and "selfdeblur-paper" (selfdeblur.Paper, the published
+// configuration; hours per image on a CPU).
+func DefaultBlind() map[string]BlindFunc {
+	return map[string]BlindFunc{
+		"selfdeblur-fast":  SelfDeblur(selfdeblur.Fast),
+		"selfdeblur-paper": SelfDeblur(selfdeblur.Paper),
+	}
+}
+
+// Method is a parsed method name; see Methods.Parse.
+type Method struct {
+	Name        string // as given, e.g. "selfdeblur-fast+wiener"
+	Blind       string // the blind method; empty for "blurry" and known-kernel rows
+	KnownKernel bool   // the true kernel stands in for a blind estimate
+	NonBlind    string // the non-blind step, empty for none
+}
+
+// Blurry is the method that scores the blurry input as it is.
+const Blurry = "blurry"
+
+// KnownKernel is the prefix of the methods that deconvolve with the true
+// kernel: "known-kernel+NAME".
+const KnownKernel = "known-kernel"
+
+// Parse checks a method name against m:
+//
+//   - "blurry": the blurry input, scored as it is;
+//   - "known-kernel+NB": non-blind method NB with the true kernel;
+//   - "B": blind method B (its own image);
+//   - "B+NB": blind method B's kernel, then non-blind method NB on the
+//     blurry image.
+func (m Methods) Parse(name string) (Method, error) {
+	if name == Blurry {
+		return Method{Name: name}, nil
+	}
+	head, nb, hasNB := strings.Cut(name, "+")
+	if hasNB {
+		if _, ok := m.NonBlind[nb]; !ok {
+			return Method{}, fmt.Errorf("bench: method %q: unknown non-blind method %q (have: %s)", name, nb, joinOrNone(keys(m.NonBlind)))
+		}
+	}
+	if head == KnownKernel {
+		if !hasNB {
+			return Method{}, fmt.Errorf("bench: method %q needs a non-blind method: %s+NAME (have: %s)", name, KnownKernel, joinOrNone(keys(m.NonBlind)))
+		}
+		return Method{Name: name, KnownKernel: true, NonBlind: nb}, nil
+	}
+	if _, ok := m.Blind[head]; !ok {
+		return Method{}, fmt.Errorf("bench: unknown method %q (want %s)", name, strings.Join(m.Patterns(), ", "))
+	}
+	return Method{Name: name, Blind: head, NonBlind: nb}, nil
+}
+
+// Patterns describes the method names Parse accepts, for usage messages.
+func (m Methods) Patterns() []string {
+	nb := "NONBLIND"
+	if len(m.NonBlind) > 0 {
+		nb = "{" + strings.Join(keys(m.NonBlind), "|") + "}"
+	}
+	out := []string{Blurry, KnownKernel + "+" + nb}
+	for _, b := range keys(m.Blind) {
+		out = append(out, b, b+"+"+nb)
+	}
+	return out
+}
+
+func keys[V any](m map[string]V) []string {
+	k := make([]string, 0, len(m))
+	for name := range m {
+		k = append(k, name)
+	}
+	sort.Strings(k)
+	return k
+}
+
+func joinOrNone(s []string) string {
+	if len(s) == 0 {
+		return "none"
+	}
+	return strings.Join(s, ", ")
+}

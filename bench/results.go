@@ -1,0 +1,174 @@
+package bench
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+)
+
+// CaseResult is the score of one method on one case. Metrics follow
+// docs/evaluation.md: shift-aligned, 15-px border, on luma for colour.
+type CaseResult struct {
+	Case     string `json:"case"`
+	Category string `json:"category,omitempty"`
+	Method   string `json:"method"`
+	// PSNR in dB (peak 255), capped at 100 dB for identical images.
+	PSNR float64 `json:"psnr"`
+	SSIM float64 `json:"ssim"`
+	// ErrorRatio is Levin et al.'s SSD ratio (see Runner); nil where it is
+	// not defined (the blurry row, or a blind row without a ratio method).
+	ErrorRatio *float64 `json:"error_ratio"`
+	// KernelNCC and KernelSSD compare the kernel used with the true one
+	// (metrics.KernelError); nil for the blurry row.
+	KernelNCC *float64 `json:"kernel_ncc"`
+	KernelSSD *float64 `json:"kernel_ssd"`
+	// ShiftX, ShiftY is the alignment shift of the output (metrics.Align).
+	ShiftX float64 `json:"shift_x"`
+	ShiftY float64 `json:"shift_y"`
+	// Seconds is the wall time of the method (blind estimate and non-blind
+	// step), without loading and scoring.
+	Seconds float64 `json:"seconds"`
+	// KernelSize is the size given to the blind method (0 otherwise).
+	KernelSize int `json:"kernel_size,omitempty"`
+	// Image and Kernel are the output files, relative to the method's
+	// folder; Kernel is empty for the blurry row.
+	Image  string `json:"image"`
+	Kernel string `json:"kernel,omitempty"`
+}
+
+// Stats summarises the results of one method on a dataset (or a category).
+type Stats struct {
+	Method        string
+	N             int     // cases
+	PSNR, SSIM    float64 // means
+	ErrorRatio    float64 // mean over the cases that have one; NaN if none
+	NRatio        int     // cases with an error ratio
+	MeanSeconds   float64
+	MedianSeconds float64
+}
+
+// Summarize returns the Stats of rs (all of one method).
+func Summarize(rs []CaseResult) Stats {
+	s := Stats{N: len(rs), ErrorRatio: math.NaN()}
+	if len(rs) == 0 {
+		s.PSNR, s.SSIM, s.MeanSeconds, s.MedianSeconds = math.NaN(), math.NaN(), math.NaN(), math.NaN()
+		return s
+	}
+	s.Method = rs[0].Method
+	secs := make([]float64, len(rs))
+	er := 0.0
+	for i, r := range rs {
+		s.PSNR += r.PSNR
+		s.SSIM += r.SSIM
+		s.MeanSeconds += r.Seconds
+		secs[i] = r.Seconds
+		if r.ErrorRatio != nil {
+			er += *r.ErrorRatio
+			s.NRatio++
+		}
+	}
+	n := float64(len(rs))
+	s.PSNR /= n
+	s.SSIM /= n
+	s.MeanSeconds /= n
+	if s.NRatio > 0 {
+		s.ErrorRatio = er / float64(s.NRatio)
+	}
+	sort.Float64s(secs)
+	if m := len(secs); m%2 == 1 {
+		s.MedianSeconds = secs[m/2]
+	} else {
+		s.MedianSeconds = (secs[m/2-1] + secs[m/2]) / 2
+	}
+	return s
+}
+
+// csvHeader is the first row of results.csv.
+var csvHeader = []string{"case", "category", "method", "psnr", "ssim", "error_ratio", "kernel_ncc", "kernel_ssd", "shift_x", "shift_y", "seconds", "kernel_size", "image", "kernel"}
+
+// writeResults writes rs as results.csv and results.json in dir.
+func writeResults(dir string, rs []CaseResult) error {
+	var buf bytes.Buffer
+	w := csv.NewWriter(&buf)
+	w.Write(csvHeader)
+	num := func(v float64) string { return strconv.FormatFloat(v, 'g', 10, 64) }
+	opt := func(v *float64) string {
+		if v == nil {
+			return ""
+		}
+		return num(*v)
+	}
+	for _, r := range rs {
+		w.Write([]string{r.Case, r.Category, r.Method, num(r.PSNR), num(r.SSIM), opt(r.ErrorRatio),
+			opt(r.KernelNCC), opt(r.KernelSSD), num(r.ShiftX), num(r.ShiftY), num(r.Seconds),
+			strconv.Itoa(r.KernelSize), r.Image, r.Kernel})
+	}
+	w.Flush()
+	if err := w.Error(); err != nil {
+		return fmt.Errorf("bench: results.csv: %w", err)
+	}
+	if err := writeFileAtomic(filepath.Join(dir, "results.csv"), buf.Bytes()); err != nil {
+		return err
+	}
+	if rs == nil {
+		rs = []CaseResult{}
+	}
+	return writeJSON(filepath.Join(dir, "results.json"), rs)
+}
+
+// readCaseResult reads a per-case result file.
+func readCaseResult(path string) (CaseResult, error) {
+	var r CaseResult
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return r, fmt.Errorf("bench: %w", err)
+	}
+	if err := json.Unmarshal(data, &r); err != nil {
+		return r, fmt.Errorf("bench: %s: %w", path, err)
+	}
+	return r, nil
+}
+
+// writeJSON writes v as indented JSON to path atomically.
+func writeJSON(path string, v any) error {
+	data, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return fmt.Errorf("bench: %s: %w", path, err)
+	}
+	return writeFileAtomic(path, append(data, '\n'))
+}
+
+// writeFileAtomic writes data to a temporary file next to path, syncs it
+// and renames it over path, so path never holds a partial file.
+func writeFileAtomic(path string, data []byte) (err error) {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("bench: writing %s: %w", path, err)
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(f.Name())
+			err = fmt.Errorf("bench: writing %s: %w", path, err)
+		}
+	}()
+	if _, err = f.Write(data); err != nil {
+		return err
+	}
+	if err = f.Chmod(0o644); err != nil {
+		return err
+	}
+	if err = f.Sync(); err != nil {
+		return err
+	}
+	if err = f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), path)
+}

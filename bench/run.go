@@ -1,0 +1,355 @@
+package bench
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"path"
+	"path/filepath"
+	"time"
+
+	"github.com/deblur/deblur/imageio"
+	"github.com/deblur/deblur/metrics"
+	"github.com/deblur/deblur/plane"
+	"github.com/deblur/deblur/report"
+)
+
+// Stage is the report.Progress stage of the runner's per-case updates.
+// Iter counts the cases computed in this run and Total those it will
+// compute (cases finished by an earlier run are not counted), so Elapsed,
+// Iter and Total give an ETA; Message names the case, its position in the
+// dataset and its score. Blind methods report their own stages in between.
+const Stage = "bench"
+
+// Runner runs methods over datasets and writes their results.
+//
+// Layout under OutDir: DATASET/METHOD/ holds, per case, CASE.png (the
+// output image, 8-bit), CASE-kernel.png (the kernel used, scaled for
+// viewing) and CASE.json (a CaseResult; its presence marks the case as done,
+// so a rerun skips it), plus results.csv and results.json for the method;
+// DATASET/ holds results.csv and results.json of every method run so far and
+// summary.md (see WriteSummary).
+//
+// The error ratio (metrics.ErrorRatio, Levin et al.'s SSD definition) of a
+// row is SSD(NB with the used kernel) / SSD(NB with the true kernel) for
+// one non-blind method NB: the row's own non-blind step when it has one
+// (so it is 1 for known-kernel rows), else Methods.Ratio. Each image is
+// clamped to [0, 1] and aligned to the ground truth on its own.
+type Runner struct {
+	Methods  Methods
+	OutDir   string
+	Recorder report.Recorder // may be nil
+}
+
+// Options restricts a run.
+type Options struct {
+	// Pattern, when not empty, keeps the cases whose name matches it
+	// (path.Match syntax, e.g. "im1_*").
+	Pattern string
+	// Limit, when positive, keeps the first Limit cases (after Pattern).
+	Limit int
+}
+
+// Select returns the cases of d that opt keeps, in order.
+func (opt Options) Select(d *Dataset) ([]Case, error) {
+	var out []Case
+	for _, c := range d.Cases() {
+		if opt.Pattern != "" {
+			ok, err := path.Match(opt.Pattern, c.Name)
+			if err != nil {
+				return nil, fmt.Errorf("bench: case pattern %q: %w", opt.Pattern, err)
+			}
+			if !ok {
+				continue
+			}
+		}
+		out = append(out, c)
+		if opt.Limit > 0 && len(out) == opt.Limit {
+			break
+		}
+	}
+	return out, nil
+}
+
+// MethodDir returns the folder of method's outputs on dataset.
+func (r *Runner) MethodDir(dataset, method string) string {
+	return filepath.Join(r.OutDir, dataset, method)
+}
+
+// Run runs the method called method over the cases of d that opt selects,
+// skipping those with a result file, then rewrites the method's and the
+// dataset's results and summary. It returns the results of the selected
+// cases (old and new). On cancellation it stops after writing the finished
+// cases and returns ctx's error with them.
+func (r *Runner) Run(ctx context.Context, d *Dataset, method string, opt Options) ([]CaseResult, error) {
+	m, err := r.Methods.Parse(method)
+	if err != nil {
+		return nil, err
+	}
+	cases, err := opt.Select(d)
+	if err != nil {
+		return nil, err
+	}
+	if len(cases) == 0 {
+		return nil, fmt.Errorf("bench: no %s case matches %q", d.Name, opt.Pattern)
+	}
+	dir := r.MethodDir(d.Name, m.Name)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("bench: %w", err)
+	}
+	results := make([]*CaseResult, len(cases))
+	todo := 0
+	for i, c := range cases {
+		if res, err := readCaseResult(filepath.Join(dir, c.Name+".json")); err == nil {
+			results[i] = &res
+		} else {
+			todo++
+		}
+	}
+	if done := len(cases) - todo; done > 0 {
+		report.Send(r.Recorder, report.Progress{Stage: Stage, Total: todo,
+			Message: fmt.Sprintf("%s %s: %d of %d cases done before, skipped", d.Name, m.Name, done, len(cases))})
+	}
+	start := time.Now()
+	var runErr error
+	computed := 0
+	for i, c := range cases {
+		if results[i] != nil {
+			continue
+		}
+		if runErr = ctx.Err(); runErr != nil {
+			break
+		}
+		res, err := r.runCase(ctx, c, m, dir)
+		if err != nil {
+			runErr = err
+			break
+		}
+		results[i] = res
+		computed++
+		report.Send(r.Recorder, report.Progress{Stage: Stage, Iter: computed, Total: todo, Loss: math.NaN(),
+			Elapsed: time.Since(start),
+			Message: fmt.Sprintf("[%d/%d] %s %s: PSNR %.2f SSIM %.4f%s in %.1fs", i+1, len(cases), m.Name, c.Name,
+				res.PSNR, res.SSIM, ratioText(res.ErrorRatio), res.Seconds),
+			Finished: computed == todo})
+	}
+	var out []CaseResult
+	for _, res := range results {
+		if res != nil {
+			out = append(out, *res)
+		}
+	}
+	// The method's files list every case it has finished, not only the
+	// selected ones, so a partial rerun does not hide earlier results.
+	all, err := collect(d, dir)
+	if err != nil {
+		return out, errors.Join(runErr, err)
+	}
+	if err := writeResults(dir, all); err != nil {
+		return out, errors.Join(runErr, err)
+	}
+	if err := WriteSummary(r.OutDir, d); err != nil {
+		return out, errors.Join(runErr, err)
+	}
+	return out, runErr
+}
+
+func ratioText(v *float64) string {
+	if v == nil {
+		return ""
+	}
+	return fmt.Sprintf(" ER %.3f", *v)
+}
+
+// collect reads the result files in dir of all of d's cases, in d's order.
+func collect(d *Dataset, dir string) ([]CaseResult, error) {
+	var out []CaseResult
+	for _, c := range d.Cases() {
+		p := filepath.Join(dir, c.Name+".json")
+		if _, err := os.Stat(p); err != nil {
+			continue
+		}
+		res, err := readCaseResult(p)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, res)
+	}
+	return out, nil
+}
+
+// runCase runs m on c, scores it and writes its files (the result file
+// last, atomically, so it marks a complete case).
+func (r *Runner) runCase(ctx context.Context, c Case, m Method, dir string) (*CaseResult, error) {
+	s, err := c.Load()
+	if err != nil {
+		return nil, err
+	}
+	start := time.Now()
+	out, k, err := r.apply(ctx, c, m, s)
+	if err != nil {
+		return nil, fmt.Errorf("bench: %s on %s: %w", m.Name, c.Name, err)
+	}
+	secs := time.Since(start).Seconds()
+	for _, p := range out.Channels {
+		p.Clamp(0, 1)
+	}
+	res := &CaseResult{Case: c.Name, Category: c.Category, Method: m.Name, Seconds: secs, Image: c.Name + ".png"}
+	if m.Blind != "" {
+		res.KernelSize = c.KernelSize
+	}
+	if err := r.score(ctx, res, c, m, s, out, k); err != nil {
+		return nil, fmt.Errorf("bench: scoring %s on %s: %w", m.Name, c.Name, err)
+	}
+	if err := imageio.WritePNG(filepath.Join(dir, res.Image), out, imageio.Depth8); err != nil {
+		return nil, fmt.Errorf("bench: %w", err)
+	}
+	if k != nil {
+		res.Kernel = c.Name + "-kernel.png"
+		if err := imageio.WriteKernelPNG(filepath.Join(dir, res.Kernel), k, max(1, 256/max(k.W, k.H))); err != nil {
+			return nil, fmt.Errorf("bench: %w", err)
+		}
+	}
+	if err := writeJSON(filepath.Join(dir, c.Name+".json"), res); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// apply runs the method and returns its image and the kernel it used (nil
+// for the blurry row).
+func (r *Runner) apply(ctx context.Context, c Case, m Method, s *Sample) (*imageio.Image, *plane.Plane, error) {
+	switch {
+	case m.Name == Blurry:
+		return s.Blurry.Clone(), nil, nil
+	case m.KnownKernel:
+		out, err := r.deconvolve(ctx, m.NonBlind, s.Blurry, s.Kernel)
+		return out, s.Kernel, err
+	}
+	blind := r.Methods.Blind[m.Blind]
+	var y, cb, cr *plane.Plane
+	if s.Blurry.IsGray() {
+		y = s.Blurry.Channels[0]
+	} else {
+		var err error
+		if y, cb, cr, err = imageio.RGBToYCbCr(s.Blurry); err != nil {
+			return nil, nil, err
+		}
+	}
+	img, k, err := blind(ctx, y, c.KernelSize, r.Recorder)
+	if err != nil {
+		return nil, nil, err
+	}
+	if m.NonBlind != "" {
+		out, err := r.deconvolve(ctx, m.NonBlind, s.Blurry, k)
+		return out, k, err
+	}
+	img = fitTo(img, y.W, y.H)
+	if img == nil {
+		return nil, nil, fmt.Errorf("blind method %s returned an image smaller than the %dx%d input", m.Blind, y.W, y.H)
+	}
+	if s.Blurry.IsGray() {
+		return imageio.NewGray(img), k, nil
+	}
+	// The SelfDeblur authors' colour scheme: deblurred luma, blurry chroma.
+	out, err := imageio.YCbCrToRGB(img, cb, cr)
+	return out, k, err
+}
+
+// deconvolve runs the non-blind method called name on every channel of im.
+func (r *Runner) deconvolve(ctx context.Context, name string, im *imageio.Image, k *plane.Plane) (*imageio.Image, error) {
+	nb, ok := r.Methods.NonBlind[name]
+	if !ok {
+		return nil, fmt.Errorf("unknown non-blind method %q", name)
+	}
+	out := &imageio.Image{}
+	for i, ch := range im.Channels {
+		x, err := nb(ctx, ch, k)
+		if err != nil {
+			return nil, fmt.Errorf("non-blind %s, channel %d: %w", name, i, err)
+		}
+		if x = fitTo(x, ch.W, ch.H); x == nil {
+			return nil, fmt.Errorf("non-blind %s returned an image smaller than the %dx%d input", name, ch.W, ch.H)
+		}
+		out.Channels = append(out.Channels, x)
+	}
+	return out, nil
+}
+
+// fitTo returns p centre-cropped to w x h, or nil when p is smaller.
+func fitTo(p *plane.Plane, w, h int) *plane.Plane {
+	switch {
+	case p.W == w && p.H == h:
+		return p
+	case p.W < w || p.H < h:
+		return nil
+	}
+	return p.CropCenter(w, h)
+}
+
+// score fills res's image metrics, kernel metrics and error ratio.
+func (r *Runner) score(ctx context.Context, res *CaseResult, c Case, m Method, s *Sample, out *imageio.Image, k *plane.Plane) error {
+	p := metrics.Standard()
+	sc, err := metrics.ScoreImage(out, s.Sharp, p)
+	if err != nil {
+		return err
+	}
+	res.PSNR, res.SSIM, res.ShiftX, res.ShiftY = min(sc.PSNR, 100), sc.SSIM, sc.DX, sc.DY
+	if k == nil {
+		return nil
+	}
+	ke, err := metrics.KernelError(k, s.Kernel)
+	if err != nil {
+		return err
+	}
+	res.KernelNCC, res.KernelSSD = &ke.NCC, &ke.SSD
+	switch {
+	case m.KnownKernel:
+		one := 1.0
+		res.ErrorRatio = &one
+		return nil
+	case m.NonBlind != "":
+		return r.errorRatio(ctx, res, m.NonBlind, s, out)
+	case r.Methods.Ratio != "":
+		est, err := r.deconvolve(ctx, r.Methods.Ratio, s.Blurry, k)
+		if err != nil {
+			return err
+		}
+		return r.errorRatio(ctx, res, r.Methods.Ratio, s, clamp(est))
+	}
+	return nil
+}
+
+// errorRatio sets res.ErrorRatio from est (deconvolved by non-blind method
+// nb with the estimated kernel, clamped) and nb with the true kernel.
+func (r *Runner) errorRatio(ctx context.Context, res *CaseResult, nb string, s *Sample, est *imageio.Image) error {
+	truth, err := r.deconvolve(ctx, nb, s.Blurry, s.Kernel)
+	if err != nil {
+		return err
+	}
+	e, g, err := metrics.ScoringPlanes(est, s.Sharp)
+	if err != nil {
+		return err
+	}
+	tk, _, err := metrics.ScoringPlanes(clamp(truth), s.Sharp)
+	if err != nil {
+		return err
+	}
+	v, err := metrics.ErrorRatio(e, tk, g, metrics.Standard())
+	if err != nil {
+		return err
+	}
+	if !math.IsInf(v, 0) && !math.IsNaN(v) {
+		res.ErrorRatio = &v
+	}
+	return nil
+}
+
+func clamp(im *imageio.Image) *imageio.Image {
+	for _, p := range im.Channels {
+		p.Clamp(0, 1)
+	}
+	return im
+}

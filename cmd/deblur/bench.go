@@ -1,0 +1,157 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/deblur/deblur/bench"
+	"github.com/deblur/deblur/report"
+)
+
+// benchMethods is what "deblur bench" can run: every non-blind method of
+// package deconv (known-kernel rows and finishing steps) and the SelfDeblur
+// presets.
+func benchMethods() bench.Methods {
+	nb, ratio := nonBlindMethods()
+	return bench.Methods{NonBlind: nb, Blind: bench.DefaultBlind(), Ratio: ratio}
+}
+
+func runBench(env *cliEnv, args []string) error {
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	fs.SetOutput(env.stderr)
+	methods := benchMethods()
+	method := fs.String("method", bench.Blurry, "`METHODS` to run, comma-separated (see below)")
+	limit := fs.Int("limit", 0, "run at most `N` cases (0: all)")
+	out := fs.String("out", filepath.Join("out", "bench"), "output `DIR` (results go to DIR/DATASET/METHOD/)")
+	pattern := fs.String("cases", "", "only cases whose name matches `PATTERN` (shell glob, e.g. 'im1_*')")
+	data := fs.String("data", filepath.Join("..", "shared", "data"), "benchmark data `DIR` holding levin/ and lai/")
+	ratio := fs.String("ratio", methods.Ratio, "non-blind `METHOD` defining the error ratio of blind rows without a +NONBLIND step")
+	quiet := fs.Bool("q", false, "quiet: no progress output")
+	fs.Usage = func() {
+		w := fs.Output()
+		fmt.Fprintln(w, "Usage: deblur bench [flags] levin|lai")
+		fmt.Fprintln(w, "\nRuns methods over a benchmark, scores every case with the aligned protocol of")
+		fmt.Fprintln(w, "docs/evaluation.md and writes per case the image, the kernel PNG and a JSON result;")
+		fmt.Fprintln(w, "per method and per dataset results.csv and results.json; and DIR/DATASET/summary.md,")
+		fmt.Fprintln(w, "the means next to the published tables. A rerun skips the cases already done.")
+		fmt.Fprintln(w, "\nMethods:")
+		fmt.Fprintln(w, "  blurry                  the blurry input as it is")
+		fmt.Fprintln(w, "  known-kernel+NONBLIND   non-blind deconvolution with the true kernel")
+		fmt.Fprintln(w, "  BLIND[+NONBLIND]        a blind method, optionally finished by non-blind")
+		fmt.Fprintln(w, "                          deconvolution of the blurry image with its kernel")
+		fmt.Fprintf(w, "  NONBLIND: %s\n", orNone(sortedKeys(methods.NonBlind)))
+		fmt.Fprintf(w, "  BLIND: %s (paper: the published settings, hours per image on a CPU)\n", strings.Join(sortedKeys(methods.Blind), ", "))
+		fmt.Fprintln(w, "\nFlags:")
+		fs.PrintDefaults()
+	}
+	pos, err := parseInterspersed(fs, args)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	if err != nil {
+		return usageError{err}
+	}
+	if len(pos) != 1 {
+		fs.Usage()
+		return usagef("bench: want one dataset (levin or lai), got %d arguments", len(pos))
+	}
+	name := pos[0]
+	if name != "levin" && name != "lai" {
+		return usagef("bench: unknown dataset %q (levin or lai)", name)
+	}
+	if *limit < 0 {
+		return usagef("bench: -limit %d: must be 0 or more", *limit)
+	}
+	if *ratio != "" {
+		if _, ok := methods.NonBlind[*ratio]; !ok {
+			return usagef("bench: -ratio %q is not a non-blind method (have: %s)", *ratio, orNone(sortedKeys(methods.NonBlind)))
+		}
+	}
+	methods.Ratio = *ratio
+	var list []string
+	for _, m := range strings.Split(*method, ",") {
+		if m = strings.TrimSpace(m); m == "" {
+			continue
+		}
+		if _, err := methods.Parse(m); err != nil {
+			return usageError{err}
+		}
+		list = append(list, m)
+	}
+	if len(list) == 0 {
+		return usagef("bench: -method is empty")
+	}
+	opt := bench.Options{Pattern: *pattern, Limit: *limit}
+	if _, err := filepath.Match(opt.Pattern, ""); err != nil {
+		return usagef("bench: -cases %q: %v", opt.Pattern, err)
+	}
+	d, err := bench.Open(name, *data, filepath.Join(*out, name, "_inputs"))
+	if err != nil {
+		return err
+	}
+	if cases, _ := opt.Select(d); len(cases) == 0 {
+		return usagef("bench: no %s case matches -cases %q", name, opt.Pattern)
+	}
+	r := &bench.Runner{Methods: methods, OutDir: *out}
+	if !*quiet {
+		r.Recorder = &benchPrinter{w: env.stderr, tty: env.stderrIsTTY}
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	for _, m := range list {
+		if _, err := r.Run(ctx, d, m, opt); err != nil {
+			if errors.Is(err, context.Canceled) {
+				return fmt.Errorf("bench: interrupted; finished cases are kept and a rerun resumes")
+			}
+			return err
+		}
+	}
+	if !*quiet {
+		fmt.Fprintf(env.stderr, "wrote %s\n", filepath.Join(*out, name, "summary.md"))
+	}
+	return nil
+}
+
+func orNone(s []string) string {
+	if len(s) == 0 {
+		return "none"
+	}
+	return strings.Join(s, ", ")
+}
+
+// benchPrinter prints a line per finished case with the ETA of the run, and
+// passes the progress of the method inside a case to a progressPrinter.
+type benchPrinter struct {
+	w     io.Writer
+	tty   bool
+	inner *progressPrinter
+}
+
+func (p *benchPrinter) Record(pr report.Progress) {
+	if pr.Stage != bench.Stage {
+		if p.inner == nil {
+			p.inner = &progressPrinter{w: p.w, tty: p.tty}
+		}
+		p.inner.Record(pr)
+		return
+	}
+	p.inner = nil // a new case starts after this line
+	if pr.Iter == 0 {
+		fmt.Fprintln(p.w, pr.Message)
+		return
+	}
+	eta := "0:00"
+	if pr.Iter < pr.Total {
+		eta = fmtDuration(time.Duration(float64(pr.Elapsed) / float64(pr.Iter) * float64(pr.Total-pr.Iter)))
+	}
+	fmt.Fprintf(p.w, "%s  (%d/%d this run, elapsed %s, eta %s)\n", pr.Message, pr.Iter, pr.Total, fmtDuration(pr.Elapsed), eta)
+}
