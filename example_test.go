@@ -29,9 +29,7 @@ func ExampleSelfDeblur() {
 	s.Seed = 42
 	s.ReportEvery = 10
 	s.Recorder = report.Func(func(p report.Progress) {
-		if !p.Finished {
-			fmt.Printf("iteration %d of %d\n", p.Iter, p.Total)
-		}
+		fmt.Printf("iteration %d of %d (finished: %v)\n", p.Iter, p.Total, p.Finished)
 	})
 	res, err := deblur.SelfDeblur(context.Background(), img, s)
 	if err != nil {
@@ -41,7 +39,7 @@ func ExampleSelfDeblur() {
 	fmt.Printf("image %dx%d, kernel %dx%d summing to %.3f\n",
 		res.Image.W(), res.Image.H(), res.Kernel.W, res.Kernel.H, res.Kernel.Sum())
 	// Output:
-	// iteration 10 of 20
-	// iteration 20 of 20
+	// iteration 10 of 20 (finished: false)
+	// iteration 20 of 20 (finished: true)
 	// image 48x48, kernel 7x7 summing to 1.000
 }

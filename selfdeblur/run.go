@@ -77,7 +77,7 @@ func Run(ctx context.Context, y *plane.Plane, s Settings) (*Result, error) {
 		p.snapshot()
 		res.Losses = append(res.Losses, loss)
 		res.Iterations = it + 1
-		if (it+1)%every == 0 || it+1 == s.Iterations {
+		if (it+1)%every == 0 && it+1 < s.Iterations { // the last one is the Finished report below
 			report.Send(s.Recorder, report.Progress{Stage: "selfdeblur", Iter: it + 1, Total: s.Iterations, Loss: loss, Elapsed: time.Since(start)})
 		}
 	}

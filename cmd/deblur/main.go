@@ -40,6 +40,7 @@ func commands() map[string]command {
 	return map[string]command{
 		"version": {"print the version and the GEMM backend", runVersion},
 		"run":     {"deblur an image (the default command)", runDeblur},
+		"deconv":  {"remove a known blur (non-blind deconvolution with a given kernel)", runDeconv},
 		"bench":   {"run a method over the Levin or Lai benchmark and compare with the papers", runBench},
 		"score":   {"score an estimate against the sharp image (PSNR, SSIM, kernel error) as JSON", runScore},
 	}

@@ -12,6 +12,7 @@ import (
 	"syscall"
 
 	"github.com/deblur/deblur"
+	"github.com/deblur/deblur/deconv"
 	"github.com/deblur/deblur/imageio"
 	"github.com/deblur/deblur/internal/blas"
 	"github.com/deblur/deblur/selfdeblur"
@@ -28,6 +29,7 @@ type runFlags struct {
 	ssimFrom                  int
 	tv, lrImage, lrKernel     float64
 	quiet                     bool
+	finish                    string
 }
 
 func newRunFlagSet(env *cliEnv, f *runFlags) *flag.FlagSet {
@@ -50,6 +52,7 @@ func newRunFlagSet(env *cliEnv, f *runFlags) *flag.FlagSet {
 	fs.Float64Var(&f.lrKernel, "lr-kernel", 0, "learning rate of the kernel network (0: the preset's: paper 1e-4, fast 1e-3)")
 	fs.StringVar(&f.kernelNet, "kernel-net", string(selfdeblur.KernelFCN), "kernel network: "+joinKernelNets())
 	fs.BoolVar(&f.quiet, "q", false, "quiet: no progress output")
+	fs.StringVar(&f.finish, "finish", "", "non-blind `METHOD` to finish with: deconvolve every channel of the input with the estimated kernel ("+strings.Join(deconv.Methods(), ", ")+"; default none)")
 	fs.Usage = func() {
 		fmt.Fprintln(env.stderr, "Usage: deblur [flags] -kernel-size K IN.(png|jpg)")
 		fmt.Fprintln(env.stderr, "\nEstimates the blur kernel and the sharp image with SelfDeblur. Writes the image (PNG),")
@@ -139,6 +142,11 @@ func runDeblur(env *cliEnv, args []string) error {
 	if err != nil {
 		return err
 	}
+	if f.finish != "" {
+		if _, err := deconv.Lookup(f.finish); err != nil {
+			return usageError{err}
+		}
+	}
 	outs := outputPaths(in, f.out, f.kernelOut, f.reportOut)
 	if err := checkWritable(outs.image, outs.kernel, outs.report); err != nil {
 		return usageError{err}
@@ -162,7 +170,20 @@ func runDeblur(env *cliEnv, args []string) error {
 		}
 		return runErr
 	}
+	if f.finish != "" && runErr == nil {
+		fin, err := deblur.Deconvolve(ctx, im, res.Kernel, f.finish)
+		if err != nil {
+			return fmt.Errorf("non-blind finish: %w", err)
+		}
+		res.Image = fin
+	}
 	rep := newRunReport(in, outs, s, res, runErr)
+	if f.finish != "" {
+		rep.Finish = f.finish
+		if !res.Image.IsGray() {
+			rep.Colour = "kernel estimated on BT.601 luma; every RGB channel deconvolved with it (" + f.finish + ")"
+		}
+	}
 	if err := writeOutputs(outs, res, rep); err != nil {
 		return err
 	}

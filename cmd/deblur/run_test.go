@@ -149,3 +149,44 @@ func TestHelpAndVersion(t *testing.T) {
 		t.Errorf("version: exit %d, %q", code, stdout)
 	}
 }
+
+func TestDeconvCommandAndFinish(t *testing.T) {
+	dir := t.TempDir()
+	gray, colour := writeBlurry(t, dir)
+	k := plane.New(5, 5)
+	for i := 0; i < 5; i++ {
+		k.Set(i, 2, 1)
+	}
+	kpath := filepath.Join(dir, "k.png")
+	if err := imageio.WriteKernelPNG(kpath, k, 1); err != nil {
+		t.Fatal(err)
+	}
+	for _, in := range []string{gray, colour} {
+		out := strings.TrimSuffix(in, ".png") + "-d.png"
+		if code, _, stderr := runCLI("deconv", "-kernel", kpath, "-method", "wiener", "-o", out, in); code != 0 {
+			t.Fatalf("deconv %s: exit %d: %s", in, code, stderr)
+		}
+		im, err := imageio.Read(out)
+		if err != nil || im.W() != 48 || (in == colour) == im.IsGray() {
+			t.Fatalf("deconv output: %v", err)
+		}
+	}
+	for _, args := range [][]string{
+		{"deconv", gray},
+		{"deconv", "-kernel", kpath, "-method", "magic", gray},
+		{"deconv", "-kernel", filepath.Join(dir, "none.png"), gray},
+		{"-kernel-size", "5", "-finish", "magic", gray},
+	} {
+		if code, _, _ := runCLI(args...); code != 2 {
+			t.Errorf("%v: exit %d, want 2", args, code)
+		}
+	}
+	out := filepath.Join(dir, "fin.png")
+	if code, _, stderr := runCLI("-kernel-size", "5", "-iters", "4", "-width", "8", "-skip", "4", "-q", "-finish", "hyperlaplacian", "-o", out, colour); code != 0 {
+		t.Fatalf("run -finish: exit %d: %s", code, stderr)
+	}
+	data, _ := os.ReadFile(filepath.Join(dir, "fin.json"))
+	if !strings.Contains(string(data), `"nonblind_finish": "hyperlaplacian"`) || !strings.Contains(string(data), "every RGB channel") {
+		t.Errorf("report does not record the finish: %s", data)
+	}
+}

@@ -29,6 +29,7 @@ type runReport struct {
 	LossCurve   []float64           `json:"loss_curve"`
 	Kernel      kernelReport        `json:"kernel"`
 	Colour      string              `json:"colour"`
+	Finish      string              `json:"nonblind_finish,omitempty"`
 	Created     string              `json:"created"`
 }
 

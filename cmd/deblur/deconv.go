@@ -1,0 +1,79 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/deblur/deblur"
+	"github.com/deblur/deblur/deconv"
+	"github.com/deblur/deblur/imageio"
+)
+
+// runDeconv is "deblur deconv": non-blind deconvolution with a given kernel.
+func runDeconv(env *cliEnv, args []string) error {
+	fs := flag.NewFlagSet("deconv", flag.ContinueOnError)
+	fs.SetOutput(env.stderr)
+	kernel := fs.String("kernel", "", "convolution kernel `PNG` (any size; normalised to sum 1; required)")
+	method := fs.String("method", "irls", "non-blind method: "+strings.Join(deconv.Methods(), ", "))
+	out := fs.String("o", "", "output image `PATH` (PNG; default: IN with -deconv.png)")
+	rot := fs.Bool("rot180", false, "rotate the kernel by 180 degrees first (for correlation kernels)")
+	fs.Usage = func() {
+		fmt.Fprintln(env.stderr, "Usage: deblur deconv -kernel K.png [-method M] [-o OUT.png] IN.png")
+		fmt.Fprintln(env.stderr, "\nRemoves a known blur from every channel of IN (non-blind deconvolution).")
+		fs.PrintDefaults()
+	}
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return usageError{err}
+	}
+	if len(pos) != 1 || *kernel == "" {
+		fs.Usage()
+		return usagef("need -kernel and exactly one input image")
+	}
+	if _, err := deconv.Lookup(*method); err != nil {
+		return usageError{err}
+	}
+	in := pos[0]
+	if *out == "" {
+		*out = strings.TrimSuffix(in, filepath.Ext(in)) + "-deconv.png"
+	}
+	if err := checkWritable(*out); err != nil {
+		return usageError{err}
+	}
+	k, err := imageio.ReadKernel(*kernel)
+	if err != nil {
+		return usageError{err}
+	}
+	if *rot {
+		k = k.Rot180()
+	}
+	im, err := imageio.Read(in)
+	if err != nil {
+		return usageError{err}
+	}
+	if k.W > im.W() || k.H > im.H() {
+		return usagef("kernel %dx%d is larger than the %dx%d image", k.W, k.H, im.W(), im.H())
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	start := time.Now()
+	res, err := deblur.Deconvolve(ctx, im, k, *method)
+	if err != nil {
+		return err
+	}
+	if err := imageio.WritePNG(*out, res, imageio.Depth8); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.stderr, "wrote %s (%s, %.2f s)\n", *out, *method, time.Since(start).Seconds())
+	return nil
+}
