@@ -108,3 +108,22 @@ func TestLevinFull(t *testing.T) {
 		t.Logf("%-16s per image (im/kernel:dB)%s", name, b.String())
 	}
 }
+
+// BenchmarkMethods times one solve of every method on Levin im1_kernel4
+// (255 x 255, the largest kernel, 27 x 27).
+func BenchmarkMethods(b *testing.B) {
+	c := levinCases(b, []int{1}, []int{4})[0]
+	for _, name := range Methods() {
+		m, err := Lookup(name)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(name, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := m(context.Background(), c.y, c.k); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -10,7 +10,14 @@ import (
 	"github.com/deblur/deblur/plane"
 )
 
-// TestDevSweep is a development tool: DEBLUR_SWEEP="method k=v k=v;method ..." runs on 16 cases.
+// TestDevSweep is the tuning tool used to choose the defaults; it runs only
+// when DEBLUR_SWEEP is set, e.g.
+//
+//	DEBLUR_SWEEP="irls lambda=3e-4 outer=4;hl lambda=1e-4 alpha=0.5" go test -run DevSweep -v ./deconv
+//
+// Each ';'-separated item is a method (wiener, hl, irls) and option=value
+// pairs (zero means the default); it reports the mean aligned PSNR on 16
+// Levin images (kernels 1, 4, 6, 8), or on all 32 with DEBLUR_SWEEP_ALL=1.
 func TestDevSweep(t *testing.T) {
 	spec := os.Getenv("DEBLUR_SWEEP")
 	if spec == "" {
