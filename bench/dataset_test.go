@@ -248,7 +248,7 @@ func TestLaiSynthesis(t *testing.T) {
 func TestMirror(t *testing.T) {
 	got := []int{}
 	for i := -4; i < 7; i++ {
-		got = append(got, mirror(i, 3))
+		got = append(got, plane.MirrorIndex(i, 3))
 	}
 	want := []int{2, 2, 1, 0, 0, 1, 2, 2, 1, 0, 0}
 	for i := range want {

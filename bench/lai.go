@@ -157,23 +157,10 @@ func gaussian(rng *rand.Rand) float64 {
 func padSymmetric(p *plane.Plane, l, t, r, b int) *plane.Plane {
 	q := plane.New(p.W+l+r, p.H+t+b)
 	for y := 0; y < q.H; y++ {
-		sy := mirror(y-t, p.H)
+		sy := plane.MirrorIndex(y-t, p.H)
 		for x := 0; x < q.W; x++ {
-			q.Pix[y*q.W+x] = p.Pix[sy*p.W+mirror(x-l, p.W)]
+			q.Pix[y*q.W+x] = p.Pix[sy*p.W+plane.MirrorIndex(x-l, p.W)]
 		}
 	}
 	return q
-}
-
-// mirror maps an index of the symmetric extension of 0..n-1 back into it.
-func mirror(i, n int) int {
-	period := 2 * n
-	i %= period
-	if i < 0 {
-		i += period
-	}
-	if i >= n {
-		i = period - 1 - i
-	}
-	return i
 }

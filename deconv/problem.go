@@ -172,25 +172,12 @@ func newProblem(y, k *plane.Plane, m Model) (*problem, error) {
 func reflectPad(y *plane.Plane, px, py, gw, gh int) *plane.Plane {
 	out := plane.New(gw, gh)
 	for j := 0; j < gh; j++ {
-		sy := mirror(j-py, y.H)
+		sy := plane.MirrorIndex(j-py, y.H)
 		for i := 0; i < gw; i++ {
-			out.Pix[j*gw+i] = y.Pix[sy*y.W+mirror(i-px, y.W)]
+			out.Pix[j*gw+i] = y.Pix[sy*y.W+plane.MirrorIndex(i-px, y.W)]
 		}
 	}
 	return out
-}
-
-// mirror maps any index into [0, n) by half-sample symmetric reflection.
-func mirror(i, n int) int {
-	period := 2 * n
-	i %= period
-	if i < 0 {
-		i += period
-	}
-	if i >= n {
-		i = period - 1 - i
-	}
-	return i
 }
 
 // applyK writes the circular convolution of x with k into dst.

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/deblur/deblur/internal/atomicfile"
 	"github.com/deblur/deblur/plane"
 )
 
@@ -31,7 +32,7 @@ func TestWriteAtomicKeepsOldFileOnFailure(t *testing.T) {
 		t.Fatal(err)
 	}
 	boom := errors.New("disk on fire")
-	err := writeAtomic(path, func(w io.Writer) error {
+	err := atomicfile.Write(path, func(w io.Writer) error {
 		w.Write(make([]byte, 100_000)) // more than the buffer: reaches the temp file
 		return boom
 	})

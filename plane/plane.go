@@ -107,3 +107,18 @@ func (p *Plane) Clamp(lo, hi float64) *Plane {
 
 // SameSize reports whether p and q have the same dimensions.
 func (p *Plane) SameSize(q *Plane) bool { return p.W == q.W && p.H == q.H }
+
+// MirrorIndex maps any index into [0, n) by half-sample symmetric
+// reflection (..., 1, 0, 0, 1, ..., n-1, n-1, n-2, ...): the extension
+// MATLAB calls 'symmetric'.
+func MirrorIndex(i, n int) int {
+	period := 2 * n
+	i %= period
+	if i < 0 {
+		i += period
+	}
+	if i >= n {
+		i = period - 1 - i
+	}
+	return i
+}
