@@ -53,16 +53,9 @@ func runBench(env *cliEnv, args []string) error {
 		fmt.Fprintln(w, "\nFlags:")
 		fs.PrintDefaults()
 	}
-	pos, err := parseInterspersed(fs, args)
-	if errors.Is(err, flag.ErrHelp) {
-		return nil
-	}
-	if err != nil {
-		return usageError{err}
-	}
-	if len(pos) != 1 {
-		fs.Usage()
-		return usagef("bench: want one dataset (levin or lai), got %d arguments", len(pos))
+	pos, help, err := parseCommand(fs, args, 1, "one dataset (levin or lai)")
+	if help || err != nil {
+		return err
 	}
 	name := pos[0]
 	if name != "levin" && name != "lai" {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -29,16 +28,13 @@ func runDeconv(env *cliEnv, args []string) error {
 		fmt.Fprintln(env.stderr, "\nRemoves a known blur from every channel of IN (non-blind deconvolution).")
 		fs.PrintDefaults()
 	}
-	pos, err := parseInterspersed(fs, args)
-	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return usageError{err}
+	pos, help, err := parseCommand(fs, args, 1, "exactly one input image")
+	if help || err != nil {
+		return err
 	}
-	if len(pos) != 1 || *kernel == "" {
+	if *kernel == "" {
 		fs.Usage()
-		return usagef("need -kernel and exactly one input image")
+		return usagef("deconv: -kernel is required")
 	}
 	if _, err := deconv.Lookup(*method); err != nil {
 		return usageError{err}

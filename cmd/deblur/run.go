@@ -120,16 +120,9 @@ func (f *runFlags) settings() (selfdeblur.Settings, error) {
 func runDeblur(env *cliEnv, args []string) error {
 	var f runFlags
 	fs := newRunFlagSet(env, &f)
-	pos, err := parseInterspersed(fs, args)
-	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return usageError{err}
-	}
-	if len(pos) != 1 {
-		fs.Usage()
-		return usagef("need exactly one input image, got %d arguments", len(pos))
+	pos, help, err := parseCommand(fs, args, 1, "exactly one input image")
+	if help || err != nil {
+		return err
 	}
 	in := pos[0]
 	if f.kernelSize == 0 {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"math"
@@ -54,16 +53,9 @@ func runScore(env *cliEnv, args []string) error {
 		fmt.Fprintln(fs.Output(), "\nFlags:")
 		fs.PrintDefaults()
 	}
-	pos, err := parseInterspersed(fs, args)
-	if errors.Is(err, flag.ErrHelp) {
-		return nil
-	}
-	if err != nil {
-		return usageError{err}
-	}
-	if len(pos) != 2 {
-		fs.Usage()
-		return usagef("score: want 2 images (EST.png SHARP.png), got %d arguments", len(pos))
+	pos, help, err := parseCommand(fs, args, 2, "2 images (EST.png SHARP.png)")
+	if help || err != nil {
+		return err
 	}
 	if (*estK == "") != (*trueK == "") {
 		return usagef("score: -kernel and -true-kernel go together")

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"os"
 	"sort"
@@ -37,4 +38,22 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 		pos = append(pos, args[0])
 		args = args[1:]
 	}
+}
+
+// parseCommand parses a command's flags (anywhere among its arguments) and
+// checks that exactly want positional arguments remain, described by what
+// in the usage error. help is true when -h was asked for (usage printed).
+func parseCommand(fs *flag.FlagSet, args []string, want int, what string) (pos []string, help bool, err error) {
+	pos, err = parseInterspersed(fs, args)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil, true, nil
+	}
+	if err != nil {
+		return nil, false, usageError{err}
+	}
+	if len(pos) != want {
+		fs.Usage()
+		return nil, false, usagef("%s: want %s, got %d arguments", fs.Name(), what, len(pos))
+	}
+	return pos, false, nil
 }
