@@ -33,7 +33,7 @@ type runFlags struct {
 }
 
 func newRunFlagSet(env *cliEnv, f *runFlags) *flag.FlagSet {
-	fs := flag.NewFlagSet("deblur", flag.ContinueOnError)
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	fs.SetOutput(env.stderr)
 	fs.StringVar(&f.out, "o", "", "output image `PATH` (PNG; default: IN with -deblurred.png)")
 	fs.StringVar(&f.kernelOut, "kernel-out", "", "kernel image `PATH` (default: OUT with -kernel.png)")
