@@ -3,7 +3,8 @@ package bench
 import (
 	"context"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/deblur/deblur/plane"
@@ -87,12 +88,12 @@ func (m Methods) Parse(name string) (Method, error) {
 	head, nb, hasNB := strings.Cut(name, "+")
 	if hasNB {
 		if _, ok := m.NonBlind[nb]; !ok {
-			return Method{}, fmt.Errorf("bench: method %q: unknown non-blind method %q (have: %s)", name, nb, joinOrNone(keys(m.NonBlind)))
+			return Method{}, fmt.Errorf("bench: method %q: unknown non-blind method %q (have: %s)", name, nb, m.NonBlindNames())
 		}
 	}
 	if head == KnownKernel {
 		if !hasNB {
-			return Method{}, fmt.Errorf("bench: method %q needs a non-blind method: %s+NAME (have: %s)", name, KnownKernel, joinOrNone(keys(m.NonBlind)))
+			return Method{}, fmt.Errorf("bench: method %q needs a non-blind method: %s+NAME (have: %s)", name, KnownKernel, m.NonBlindNames())
 		}
 		return Method{Name: name, KnownKernel: true, NonBlind: nb}, nil
 	}
@@ -106,27 +107,20 @@ func (m Methods) Parse(name string) (Method, error) {
 func (m Methods) Patterns() []string {
 	nb := "NONBLIND"
 	if len(m.NonBlind) > 0 {
-		nb = "{" + strings.Join(keys(m.NonBlind), "|") + "}"
+		nb = "{" + strings.Join(slices.Sorted(maps.Keys(m.NonBlind)), "|") + "}"
 	}
 	out := []string{Blurry, KnownKernel + "+" + nb}
-	for _, b := range keys(m.Blind) {
+	for _, b := range slices.Sorted(maps.Keys(m.Blind)) {
 		out = append(out, b, b+"+"+nb)
 	}
 	return out
 }
 
-func keys[V any](m map[string]V) []string {
-	k := make([]string, 0, len(m))
-	for name := range m {
-		k = append(k, name)
-	}
-	sort.Strings(k)
-	return k
-}
-
-func joinOrNone(s []string) string {
-	if len(s) == 0 {
+// NonBlindNames lists the non-blind methods by name, sorted and
+// comma-separated, or "none", for help and error messages.
+func (m Methods) NonBlindNames() string {
+	if len(m.NonBlind) == 0 {
 		return "none"
 	}
-	return strings.Join(s, ", ")
+	return strings.Join(slices.Sorted(maps.Keys(m.NonBlind)), ", ")
 }

@@ -3,10 +3,12 @@ package bench
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -80,7 +82,7 @@ func methodOrder(m map[string][]CaseResult) []string {
 		}
 		return 2
 	}
-	names := keys(m)
+	names := slices.Sorted(maps.Keys(m))
 	sort.SliceStable(names, func(i, j int) bool { return rank(names[i]) < rank(names[j]) })
 	return names
 }

@@ -6,9 +6,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -48,8 +50,8 @@ func runBench(env *cliEnv, args []string) error {
 		fmt.Fprintln(w, "  known-kernel+NONBLIND   non-blind deconvolution with the true kernel")
 		fmt.Fprintln(w, "  BLIND[+NONBLIND]        a blind method, optionally finished by non-blind")
 		fmt.Fprintln(w, "                          deconvolution of the blurry image with its kernel")
-		fmt.Fprintf(w, "  NONBLIND: %s\n", orNone(sortedKeys(methods.NonBlind)))
-		fmt.Fprintf(w, "  BLIND: %s (paper: the published settings, hours per image on a CPU)\n", strings.Join(sortedKeys(methods.Blind), ", "))
+		fmt.Fprintf(w, "  NONBLIND: %s\n", methods.NonBlindNames())
+		fmt.Fprintf(w, "  BLIND: %s (paper: the published settings, hours per image on a CPU)\n", strings.Join(slices.Sorted(maps.Keys(methods.Blind)), ", "))
 		fmt.Fprintln(w, "\nFlags:")
 		fs.PrintDefaults()
 	}
@@ -66,7 +68,7 @@ func runBench(env *cliEnv, args []string) error {
 	}
 	if *ratio != "" {
 		if _, ok := methods.NonBlind[*ratio]; !ok {
-			return usagef("bench: -ratio %q is not a non-blind method (have: %s)", *ratio, orNone(sortedKeys(methods.NonBlind)))
+			return usagef("bench: -ratio %q is not a non-blind method (have: %s)", *ratio, methods.NonBlindNames())
 		}
 	}
 	methods.Ratio = *ratio
@@ -112,13 +114,6 @@ func runBench(env *cliEnv, args []string) error {
 		fmt.Fprintf(env.stderr, "wrote %s\n", filepath.Join(*out, name, "summary.md"))
 	}
 	return nil
-}
-
-func orNone(s []string) string {
-	if len(s) == 0 {
-		return "none"
-	}
-	return strings.Join(s, ", ")
 }
 
 // benchPrinter prints a line per finished case with the ETA of the run, and

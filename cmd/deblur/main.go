@@ -8,7 +8,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
+	"slices"
 )
 
 // version is the release of this build; -ldflags "-X main.version=..." may set it.
@@ -93,7 +95,7 @@ func printUsage(w io.Writer, cmds map[string]command) {
 	fmt.Fprintln(w, "Usage: deblur [run flags] IN.png      deblur the image (the default command)")
 	fmt.Fprintln(w, "       deblur COMMAND [flags] ARGS...")
 	fmt.Fprintln(w, "\nCommands:")
-	for _, name := range sortedKeys(cmds) {
+	for _, name := range slices.Sorted(maps.Keys(cmds)) {
 		fmt.Fprintf(w, "  %-8s %s\n", name, cmds[name].summary)
 	}
 	fmt.Fprintln(w, "\nRun \"deblur COMMAND -h\" for the flags of a command.")

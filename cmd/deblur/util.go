@@ -4,17 +4,7 @@ import (
 	"errors"
 	"flag"
 	"os"
-	"sort"
 )
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
 
 // isTerminal reports whether f is a character device (a terminal), which is
 // when progress bars are drawn.
