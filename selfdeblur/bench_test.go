@@ -7,6 +7,7 @@ import (
 	"github.com/deblur/deblur/internal/blas"
 	"github.com/deblur/deblur/nn"
 	"github.com/deblur/deblur/plane"
+	"github.com/deblur/deblur/tensor"
 )
 
 // benchIteration times one optimisation step (perturbed forward of Gx and
@@ -54,7 +55,7 @@ func BenchmarkPaperGxForwardBackward(b *testing.B) {
 		b.Fatal(err)
 	}
 	z := tensorUniform(rng, 1, 8, 281, 281)
-	tp := newTapeForBench()
+	tp := tensor.NewTape()
 	run := func() {
 		tp.Reset()
 		out := net.Forward(tp, z)

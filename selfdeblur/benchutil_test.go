@@ -13,8 +13,6 @@ func tensorUniform(rng *rand.Rand, shape ...int) *tensor.Tensor {
 	return t
 }
 
-func newTapeForBench() *tensor.Tape { return tensor.NewTape() }
-
 // backwardSum back-propagates the sum of out.
 func backwardSum(tp *tensor.Tape, out *tensor.Tensor) {
 	if err := tp.Backward(tensor.Sum(tp, out)); err != nil {

@@ -15,7 +15,7 @@ import (
 // Stride-1 convolutions run as one GEMM per kernel tap on shifted views of
 // the input (no im2col copy); other strides use an im2col buffer.
 func Conv2D(tp *Tape, x, w, b *Tensor, stride, pad int) *Tensor {
-	n, cin, h, wd := dims4("Conv2D", x)
+	_, cin, h, wd := dims4("Conv2D", x)
 	cout, wcin, kh, kw := dims4("Conv2D weight", w)
 	if wcin != cin {
 		panic(fmt.Sprintf("tensor: Conv2D weight has %d input channels, input has %d", wcin, cin))
@@ -32,7 +32,6 @@ func Conv2D(tp *Tape, x, w, b *Tensor, stride, pad int) *Tensor {
 		}
 		return convShifted(tp, x, w, b)
 	}
-	_ = n
 	return convIm2col(tp, x, w, b, stride, pad)
 }
 

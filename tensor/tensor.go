@@ -97,8 +97,9 @@ func (t *Tensor) Clone() *Tensor {
 	return FromData(append([]float32(nil), t.Data...), t.shape...)
 }
 
-// Reshape returns a tensor sharing t's values with a new shape of the same
-// size. Gradients flow through it when recorded on a tape (see Reshape op).
+// view returns a tensor sharing t's values with a new shape of the same
+// size, outside any tape; the Reshape op builds on it and records the
+// gradient.
 func (t *Tensor) view(shape ...int) *Tensor {
 	if numel(shape) != len(t.Data) {
 		panic(fmt.Sprintf("tensor: cannot view %v as %v", t.shape, shape))
