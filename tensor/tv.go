@@ -10,7 +10,16 @@ import "fmt"
 // i.e. the mean absolute vertical difference (over N*C*(H-1)*W terms) plus
 // the mean absolute horizontal difference (over N*C*H*(W-1) terms). The
 // gradient uses sign(0) = 0, like PyTorch's abs. H and W must be at least 2.
-func TV(tp *Tape, x *Tensor) *Tensor { return tvLoss(tp, x, false) }
+func TV(tp *Tape, x *Tensor) *Tensor { return tvLoss(tp, x, false, true) }
+
+// TVSum is the anisotropic total variation as a sum, like TensorFlow's
+// tf.image.total_variation summed over the batch: for x of shape
+// N x C x H x W (H and W at least 2),
+//
+//	TVSum = sum(|x[:, :, 1:, :] - x[:, :, :-1, :]|) + sum(|x[:, :, :, 1:] - x[:, :, :, :-1]|).
+//
+// The gradient uses sign(0) = 0.
+func TVSum(tp *Tape, x *Tensor) *Tensor { return tvLoss(tp, x, false, false) }
 
 // TVSq is the squared-difference variant, as a one-element tensor: the SUM
 // (not the mean) of the squared vertical and horizontal differences,
@@ -18,9 +27,11 @@ func TV(tp *Tape, x *Tensor) *Tensor { return tvLoss(tp, x, false) }
 //	TVSq = sum((x[:, :, 1:, :] - x[:, :, :-1, :])^2) + sum((x[:, :, :, 1:] - x[:, :, :, :-1])^2)
 //
 // for x of shape N x C x H x W with H and W at least 2.
-func TVSq(tp *Tape, x *Tensor) *Tensor { return tvLoss(tp, x, true) }
+func TVSq(tp *Tape, x *Tensor) *Tensor { return tvLoss(tp, x, true, false) }
 
-func tvLoss(tp *Tape, x *Tensor, sq bool) *Tensor {
+// tvLoss sums |d| (or d^2 with sq) over the vertical and horizontal
+// differences d, each direction divided by its number of terms with mean.
+func tvLoss(tp *Tape, x *Tensor, sq, mean bool) *Tensor {
 	n, c, h, w := dims4("TV", x)
 	if h < 2 || w < 2 || n*c == 0 {
 		panic(fmt.Sprintf("tensor: TV of shape %v (needs H, W >= 2)", x.shape))
@@ -52,10 +63,10 @@ func tvLoss(tp *Tape, x *Tensor, sq bool) *Tensor {
 		th += sumH[r]
 		tw += sumW[r]
 	}
-	// kh, kw scale each direction's sum: 1/count for TV, 1 for TVSq.
-	kh, kw := 1/float64(n*c*(h-1)*w), 1/float64(rows*(w-1))
-	if sq {
-		kh, kw = 1, 1
+	// kh, kw scale each direction's sum: 1/count for a mean, else 1.
+	kh, kw := 1.0, 1.0
+	if mean {
+		kh, kw = 1/float64(n*c*(h-1)*w), 1/float64(rows*(w-1))
 	}
 	out := tp.result([]int{1}, x)
 	out.Data[0] = float32(th*kh + tw*kw)

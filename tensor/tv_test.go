@@ -17,6 +17,9 @@ func TestTVValues(t *testing.T) {
 	if got := TVSq(nil, x).Item(); got != 26+38 {
 		t.Errorf("TVSq = %v, want 64", got)
 	}
+	if got := TVSum(nil, x).Item(); got != 8+10 {
+		t.Errorf("TVSum = %v, want 18", got)
+	}
 	// Gradient with a zero difference (0, 0): sign(0) = 0.
 	tp := NewTape()
 	if err := tp.Backward(TV(tp, x)); err != nil {
@@ -41,8 +44,8 @@ func TestTVValues(t *testing.T) {
 	}
 }
 
-// naiveTV computes both variants with direct loops.
-func naiveTV(x *Tensor) (tv, tvsq float64) {
+// naiveTV computes the three variants with direct loops.
+func naiveTV(x *Tensor) (tv, tvsq, tvsum float64) {
 	n, c, h, w := dims4("x", x)
 	var sh, sw, qh, qw float64
 	at := func(p, i, j int) float64 { return float64(x.Data[(p*h+i)*w+j]) }
@@ -62,14 +65,17 @@ func naiveTV(x *Tensor) (tv, tvsq float64) {
 			}
 		}
 	}
-	return sh/float64(n*c*(h-1)*w) + sw/float64(n*c*h*(w-1)), qh + qw
+	return sh/float64(n*c*(h-1)*w) + sw/float64(n*c*h*(w-1)), qh + qw, sh + sw
 }
 
 func TestTVMatchesNaive(t *testing.T) {
 	rng := rand.New(rand.NewPCG(71, 72))
 	for _, sh := range [][4]int{{2, 3, 5, 7}, {1, 1, 2, 2}, {1, 2, 40, 33}} {
 		x := randTensor(rng, -1, 1, sh[:]...)
-		tv, tvsq := naiveTV(x)
+		tv, tvsq, tvsum := naiveTV(x)
+		if got := float64(TVSum(nil, x).Item()); math.Abs(got-tvsum) > 1e-5*math.Abs(tvsum) {
+			t.Errorf("%v: TVSum %v, want %v", sh, got, tvsum)
+		}
 		if got := float64(TV(nil, x).Item()); math.Abs(got-tv) > 1e-5*math.Abs(tv) {
 			t.Errorf("%v: TV %v, want %v", sh, got, tv)
 		}
@@ -85,6 +91,7 @@ func TestTVGrad(t *testing.T) {
 	// finite-difference step of the kink at 0.
 	x := spreadParam(rng, 0.05, 2, 2, 4, 5)
 	checkGrad(t, "TV", []*Tensor{x}, func(tp *Tape) *Tensor { return TV(tp, x) }, 1e-2, 1e-3)
+	checkGrad(t, "TVSum", []*Tensor{x}, func(tp *Tape) *Tensor { return TVSum(tp, x) }, 1e-2, 1e-3)
 	y := randParam(rng, -1, 1, 2, 2, 4, 5)
 	checkGrad(t, "TVSq", []*Tensor{y}, func(tp *Tape) *Tensor { return TVSq(tp, y) }, 1e-2, 1e-3)
 }

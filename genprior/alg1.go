@@ -1,0 +1,125 @@
+package genprior
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/deblur/deblur/imageio"
+	"github.com/deblur/deblur/nn"
+	"github.com/deblur/deblur/report"
+	"github.com/deblur/deblur/tensor"
+)
+
+// rmsEps is added to each restart's gradient RMS before dividing by it, as
+// in the authors' code.
+const rmsEps = 1e-5
+
+// Deblur runs Algorithm 1 (Deep Deblur) on the blurry image y, whose
+// channels and size must be those of gi's outputs; gk's kernels must fit
+// in that size. See Alg1Settings for the objective and the updates. The
+// restart with the smallest final residual ||y - G_I(z_i) ⊛ k||^2 is
+// returned.
+//
+// When ctx is cancelled Deblur stops after the current iteration and
+// returns the result reached so far with ctx.Err(); if the objective stops
+// being finite it returns the result of the last finite iteration with an
+// error wrapping ErrDiverged.
+func Deblur(ctx context.Context, y *imageio.Image, gi, gk Generator, s Alg1Settings) (*Result, error) {
+	if err := s.Validate(); err != nil {
+		return nil, err
+	}
+	p, err := newProblem(y, gi, gk, s.Restarts, s.NormalizeKernel)
+	if err != nil {
+		return nil, err
+	}
+	rng := nn.NewRand(s.Seed)
+	zi, zk := tensor.NewParam(s.Restarts, gi.LatentDim()), tensor.NewParam(s.Restarts, gk.LatentDim())
+	nn.Normal(rng, zi, 0, 1)
+	nn.Normal(rng, zk, 0, 1)
+	tp := tensor.NewTape()
+	scale := float32(p.h * p.w) // the residual between unnormalised spectra
+	// objective records H W ||y - x ⊛ k||^2 + weight ||z||^2 and backpropagates it.
+	objective := func(x, k, z *tensor.Tensor, weight float64) (float64, error) {
+		res := tensor.Scale(tp, sumSq(tp, tensor.CircularConv2D(tp, x, k), p.y), scale)
+		l := tensor.Add(tp, res, tensor.Scale(tp, tensor.Sum(tp, tensor.Mul(tp, z, z)), float32(weight)))
+		if err := tp.Backward(l); err != nil {
+			return 0, fmt.Errorf("genprior: the objective does not depend on the latent: %w", err)
+		}
+		return float64(l.Item()), nil
+	}
+	res := &Result{}
+	snap := newSnapshot(zi, zk)
+	every := reportEvery(s.ReportEvery)
+	start := time.Now()
+	var runErr error
+	for it := 0; it < s.Steps; it++ {
+		if err := ctx.Err(); err != nil {
+			runErr = err
+			break
+		}
+		snap.save()
+		step := s.StepSize * math.Exp(-float64(it)/s.StepDecay)
+		// Kernel latent, with the image fixed (no tape through G_I).
+		tp.Reset()
+		zk.ZeroGrad()
+		if _, err := objective(gi.Forward(nil, zi), p.kernel(tp, zk), zk, s.Lambda); err != nil {
+			return nil, err
+		}
+		rmsStep(zk, step, s.Restarts)
+		// Image latent, with the new kernel fixed.
+		tp.Reset()
+		zi.ZeroGrad()
+		loss, err := objective(gi.Forward(tp, zi), p.kernel(nil, zk), zi, s.Gamma)
+		if err != nil {
+			return nil, err
+		}
+		rmsStep(zi, step, s.Restarts)
+		loss += s.Lambda * sumSquares(zk.Data)
+		if !finite(loss, zi, zk) {
+			snap.restore()
+			runErr = fmt.Errorf("%w at iteration %d", ErrDiverged, it+1)
+			break
+		}
+		res.Losses = append(res.Losses, loss)
+		res.Iterations = it + 1
+		if (it+1)%every == 0 && it+1 < s.Steps {
+			report.Send(s.Recorder, report.Progress{Stage: "deep-deblur", Iter: it + 1, Total: s.Steps, Loss: loss, Elapsed: time.Since(start)})
+		}
+	}
+	tp.Reset()
+	x := gi.Forward(nil, zi)
+	p.finish(res, x, x, zk, false)
+	res.Elapsed = time.Since(start)
+	report.Send(s.Recorder, report.Progress{Stage: "deep-deblur", Iter: res.Iterations, Total: s.Steps, Loss: lastOr(res.Losses), Elapsed: res.Elapsed, Finished: true})
+	return res, runErr
+}
+
+// rmsStep moves each restart's row of z against its gradient by step times
+// the gradient divided by its root mean square (plus rmsEps).
+func rmsStep(z *tensor.Tensor, step float64, restarts int) {
+	d := z.Len() / restarts
+	for n := 0; n < restarts; n++ {
+		g, v := z.Grad[n*d:(n+1)*d], z.Data[n*d:(n+1)*d]
+		f := step / (math.Sqrt(sumSquares(g)/float64(d)) + rmsEps)
+		for i, gv := range g {
+			v[i] -= float32(f * float64(gv))
+		}
+	}
+}
+
+func sumSquares(v []float32) float64 {
+	s := 0.0
+	for _, x := range v {
+		s += float64(x) * float64(x)
+	}
+	return s
+}
+
+func lastOr(v []float64) float64 {
+	if len(v) == 0 {
+		return math.NaN()
+	}
+	return v[len(v)-1]
+}

@@ -1,0 +1,91 @@
+package genprior
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/deblur/deblur/imageio"
+	"github.com/deblur/deblur/nn"
+	"github.com/deblur/deblur/report"
+	"github.com/deblur/deblur/tensor"
+)
+
+// DeblurSlack runs Algorithm 2 (Deep Deblur with Slack) on the blurry
+// image y, whose channels and size must be those of gi's outputs. See
+// Alg2Settings for the objective; z_i, z_k and the free image i are updated
+// together by Adam. The restart with the smallest final residual
+// ||y - clip(i) ⊛ k||^2 is returned (the authors' choice), Result.Image
+// being its free image and Result.Range its G_I(z_i).
+//
+// Cancellation and divergence behave as for Deblur.
+func DeblurSlack(ctx context.Context, y *imageio.Image, gi, gk Generator, s Alg2Settings) (*Result, error) {
+	if err := s.Validate(); err != nil {
+		return nil, err
+	}
+	p, err := newProblem(y, gi, gk, s.Restarts, s.NormalizeKernel)
+	if err != nil {
+		return nil, err
+	}
+	rng := nn.NewRand(s.Seed)
+	zi, zk := tensor.NewParam(s.Restarts, gi.LatentDim()), tensor.NewParam(s.Restarts, gk.LatentDim())
+	img := tensor.NewParam(s.Restarts, p.c, p.h, p.w)
+	nn.Normal(rng, zi, 0, 1)
+	nn.Normal(rng, zk, 0, 1)
+	nn.Normal(rng, img, s.InitMean, s.InitStd)
+	opt := nn.NewAdam(nn.Group{Params: []*tensor.Tensor{zi, zk, img}, LR: s.LR})
+	tp := tensor.NewTape()
+	r := float32(s.Restarts)
+	res := &Result{}
+	snap := newSnapshot(zi, zk, img)
+	every := reportEvery(s.ReportEvery)
+	start := time.Now()
+	var runErr error
+	for it := 0; it < s.Steps; it++ {
+		if err := ctx.Err(); err != nil {
+			runErr = err
+			break
+		}
+		snap.save()
+		tp.Reset()
+		opt.ZeroGrad()
+		xg := gi.Forward(tp, zi)
+		k := p.kernel(tp, zk)
+		terms := []*tensor.Tensor{
+			tensor.Scale(tp, sumSq(tp, tensor.CircularConv2D(tp, img, k), p.y), float32(s.ImageResidual)),
+			tensor.Scale(tp, sumSq(tp, tensor.CircularConv2D(tp, xg, k), p.y), float32(s.RangeResidual)),
+			// MSE over the batch is the mean of the restarts' means.
+			tensor.Scale(tp, tensor.MSE(tp, img, xg), r*float32(s.RangeError)),
+			tensor.Scale(tp, tensor.TVSum(tp, img), float32(s.TV)),
+		}
+		l := terms[0]
+		for _, t := range terms[1:] {
+			l = tensor.Add(tp, l, t)
+		}
+		if err := tp.Backward(l); err != nil {
+			return nil, fmt.Errorf("genprior: backward: %w", err)
+		}
+		loss := float64(l.Item())
+		if !finite(loss) {
+			snap.restore()
+			runErr = fmt.Errorf("%w at iteration %d", ErrDiverged, it+1)
+			break
+		}
+		opt.Step(1)
+		if !finite(0, zi, zk, img) {
+			snap.restore()
+			runErr = fmt.Errorf("%w at iteration %d", ErrDiverged, it+1)
+			break
+		}
+		res.Losses = append(res.Losses, loss)
+		res.Iterations = it + 1
+		if (it+1)%every == 0 && it+1 < s.Steps {
+			report.Send(s.Recorder, report.Progress{Stage: "deep-deblur-slack", Iter: it + 1, Total: s.Steps, Loss: loss, Elapsed: time.Since(start)})
+		}
+	}
+	tp.Reset()
+	p.finish(res, img, gi.Forward(nil, zi), zk, true)
+	res.Elapsed = time.Since(start)
+	report.Send(s.Recorder, report.Progress{Stage: "deep-deblur-slack", Iter: res.Iterations, Total: s.Steps, Loss: lastOr(res.Losses), Elapsed: res.Elapsed, Finished: true})
+	return res, runErr
+}
