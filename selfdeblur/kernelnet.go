@@ -22,11 +22,16 @@ const (
 	// levels as fit a K x K output, no non-local blocks) with a softmax
 	// over its K*K outputs.
 	KernelDIP KernelNet = "double-dip"
+	// KernelPrior replaces Gk by a pretrained kernel generator
+	// (Settings.KernelDecoder, e.g. the kernel VAE's decoder, frozen): the
+	// kernel is the centre K x K window of its output, normalised to sum 1,
+	// and only its latent input is optimised (at LRKernel).
+	KernelPrior KernelNet = "prior"
 )
 
 // KernelNets lists the selectable kernel generators.
 func KernelNets() []KernelNet {
-	return []KernelNet{KernelFCN, KernelNoHidden, KernelExtraHidden, KernelDIP}
+	return []KernelNet{KernelFCN, KernelNoHidden, KernelExtraHidden, KernelDIP, KernelPrior}
 }
 
 // kernelGen generates the K x K kernel (1 x 1 x K x K, non-negative, sum 1)
@@ -57,10 +62,12 @@ func (g dipGen) Forward(tp *tensor.Tape) *tensor.Tensor {
 func (g dipGen) Params() []nn.Param { return g.net.Params() }
 
 // newKernelGen draws the generator's input (U[0, 0.1), as the reference
-// does) and weights from rng.
-func newKernelGen(rng *rand.Rand, kind KernelNet, k int) (kernelGen, error) {
+// does) and weights from rng; KernelPrior uses dec instead.
+func newKernelGen(rng *rand.Rand, kind KernelNet, k int, dec KernelDecoder) (kernelGen, error) {
 	var hidden []int
 	switch kind {
+	case KernelPrior:
+		return newPriorGen(dec, k)
 	case KernelFCN, "":
 		hidden = []int{1000}
 	case KernelNoHidden:

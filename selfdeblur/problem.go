@@ -38,7 +38,7 @@ func newProblem(y *plane.Plane, s Settings) (*problem, error) {
 	if p.gx, err = NewSkip(rng, s.Gx); err != nil {
 		return nil, err
 	}
-	if p.gk, err = newKernelGen(rng, s.KernelNet, k); err != nil {
+	if p.gk, err = newKernelGen(rng, s.KernelNet, k, s.KernelDecoder); err != nil {
 		return nil, err
 	}
 	px, pk := nn.Tensors(p.gx.Params()), nn.Tensors(p.gk.Params())

@@ -46,16 +46,19 @@ type Settings struct {
 	Iterations int        // optimisation steps
 	Gx         SkipConfig // image generator architecture
 	KernelNet  KernelNet  // kernel generator (KernelFCN in the paper)
-	Solver     Solver
-	Loss       Loss
-	SSIMFrom   int     // LossCode: first iteration of the 1 - SSIM loss
-	TVWeight   float64 // LossPaper: lambda; negative means 0.1 x the estimated noise sigma
-	LRImage    float64 // Adam learning rate of Gx
-	LRKernel   float64 // Adam learning rate of Gk
-	Milestones []int   // iterations at which both learning rates are multiplied by LRGamma
-	LRGamma    float64
-	InputNoise float64 // std of the fresh perturbation added to zx every iteration
-	Seed       uint64  // fixes every random draw (inputs, weights, perturbations)
+	// KernelDecoder is the pretrained kernel generator of KernelPrior
+	// (unused otherwise).
+	KernelDecoder KernelDecoder `json:"-"`
+	Solver        Solver
+	Loss          Loss
+	SSIMFrom      int     // LossCode: first iteration of the 1 - SSIM loss
+	TVWeight      float64 // LossPaper: lambda; negative means 0.1 x the estimated noise sigma
+	LRImage       float64 // Adam learning rate of Gx
+	LRKernel      float64 // Adam learning rate of Gk
+	Milestones    []int   // iterations at which both learning rates are multiplied by LRGamma
+	LRGamma       float64
+	InputNoise    float64 // std of the fresh perturbation added to zx every iteration
+	Seed          uint64  // fixes every random draw (inputs, weights, perturbations)
 
 	Recorder    report.Recorder `json:"-"` // receives progress; may be nil
 	ReportEvery int             `json:"-"` // iterations between progress reports (default 10)
@@ -114,6 +117,8 @@ func (s Settings) Validate() error {
 		return fmt.Errorf("selfdeblur: learning rates must be positive")
 	case !slices.Contains(KernelNets(), s.KernelNet):
 		return fmt.Errorf("selfdeblur: unknown kernel network %q", s.KernelNet)
+	case s.KernelNet == KernelPrior && s.KernelDecoder == nil:
+		return fmt.Errorf("selfdeblur: kernel network %q needs a kernel decoder", KernelPrior)
 	}
 	return s.Gx.Validate()
 }

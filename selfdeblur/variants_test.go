@@ -22,6 +22,9 @@ func TestVariantsRun(t *testing.T) {
 		{"no hidden", func(s *Settings) { s.KernelNet = KernelNoHidden }},
 		{"extra hidden", func(s *Settings) { s.KernelNet = KernelExtraHidden }},
 		{"double dip", func(s *Settings) { s.KernelNet = KernelDIP }},
+		{"kernel prior", func(s *Settings) {
+			s.KernelNet, s.KernelDecoder = KernelPrior, newBasisDecoder(11, motionKernel9(), motionKernel9().Rot180())
+		}},
 	} {
 		s := recoverySettings()
 		s.Gx = UniformSkip(8, 4)
