@@ -10,36 +10,38 @@ import (
 
 // problem holds the state of one SelfDeblur optimisation.
 type problem struct {
-	s           Settings
-	y           *tensor.Tensor // 1 x 1 x H x W
-	zx, zxNoisy *tensor.Tensor
-	gx          *Skip
-	gk          kernelGen
-	optX, optK  *nn.Adam // Joint uses optX for both groups
-	tp          *tensor.Tape
-	rng         *rand.Rand
-	h, w        int
-	good        []float32 // parameters of the last finite iteration
-	params      []*tensor.Tensor
+	s          Settings
+	stages     []*stage // coarse to fine; the one in use is the first whose until > iteration
+	prev       *stage   // the stage of the previous iteration
+	gx         *Skip
+	gk         kernelGen
+	optX, optK *nn.Adam // Joint uses optX for both groups
+	tp         *tensor.Tape
+	rng        *rand.Rand
+	h, w       int
+	good       []float32 // parameters of the last finite iteration
+	params     []*tensor.Tensor
 }
 
 func newProblem(y *plane.Plane, s Settings) (*problem, error) {
 	rng := nn.NewRand(s.Seed)
 	k := s.KernelSize
 	p := &problem{s: s, h: y.H, w: y.W, tp: tensor.NewTape(), rng: rng}
-	p.y = tensor.New(1, 1, y.H, y.W)
-	for i, v := range y.Pix {
-		p.y.Data[i] = float32(v)
-	}
-	p.zx = tensor.New(1, s.Gx.InChannels, y.H+k-1, y.W+k-1)
-	nn.Uniform(rng, p.zx, 0, 0.1)
-	p.zxNoisy = tensor.New(p.zx.Shape()...)
+	// The full-scale input is drawn first, as in a single-scale run, so
+	// adding coarse stages does not change the weights' draws.
+	full := newStage(rng, y, s, 1, s.Iterations)
 	var err error
 	if p.gx, err = NewSkip(rng, s.Gx); err != nil {
 		return nil, err
 	}
 	if p.gk, err = newKernelGen(rng, s.KernelNet, k, s.KernelDecoder); err != nil {
 		return nil, err
+	}
+	for _, sc := range s.Scales {
+		p.stages = append(p.stages, newStage(rng, y, s, sc.Factor, sc.Until))
+	}
+	if len(s.Scales) == 0 || s.Scales[len(s.Scales)-1].Until < s.Iterations {
+		p.stages = append(p.stages, full)
 	}
 	px, pk := nn.Tensors(p.gx.Params()), nn.Tensors(p.gk.Params())
 	p.params = append(append([]*tensor.Tensor{}, px...), pk...)
@@ -52,32 +54,72 @@ func newProblem(y *plane.Plane, s Settings) (*problem, error) {
 	return p, nil
 }
 
-// objective records the loss of the current networks on the perturbed input.
-func (p *problem) objective(useSSIM bool, tvWeight float32) *tensor.Tensor {
+// newStage prepares the scale f of y (f = 1: y itself) used until
+// iteration until.
+func newStage(rng *rand.Rand, y *plane.Plane, s Settings, f float64, until int) *stage {
+	k := s.KernelSize
+	st := &stage{until: until, kc: k, w: y.W, h: y.H}
+	ys := y
+	if f < 1 {
+		st.w, st.h, st.kc = scaledSize(y.W, f), scaledSize(y.H, f), coarseKernelSize(k, f)
+		ys = downscale(y, st.w, st.h, f)
+		st.down = tensor.New(st.kc, k)
+		for i, v := range resampleWeights(st.kc, k, f) {
+			st.down.Data[i] = float32(v)
+		}
+	}
+	st.y = tensor.New(1, 1, st.h, st.w)
+	for i, v := range ys.Pix {
+		st.y.Data[i] = float32(v)
+	}
+	st.zx = tensor.New(1, s.Gx.InChannels, st.h+st.kc-1, st.w+st.kc-1)
+	nn.Uniform(rng, st.zx, 0, 0.1)
+	st.zxNoisy = tensor.New(st.zx.Shape()...)
+	return st
+}
+
+// stageAt returns the stage of iteration it.
+func (p *problem) stageAt(it int) *stage {
+	for _, st := range p.stages {
+		if it < st.until {
+			return st
+		}
+	}
+	return p.stages[len(p.stages)-1]
+}
+
+// objective records the loss of the current networks on the perturbed
+// input of stage st.
+func (p *problem) objective(st *stage, useSSIM bool, tvWeight float32) *tensor.Tensor {
 	tp := p.tp
-	x := p.gx.Forward(tp, p.zxNoisy)
-	yhat := tensor.Conv2D(tp, x, p.gk.Forward(tp), nil, 1, 0)
+	x := p.gx.Forward(tp, st.zxNoisy)
+	yhat := tensor.Conv2D(tp, x, st.kernel(tp, p.gk.Forward(tp)), nil, 1, 0)
 	switch {
 	case useSSIM:
-		return tensor.SSIMLoss(tp, yhat, p.y)
+		return tensor.SSIMLoss(tp, yhat, st.y)
 	case p.s.Loss == LossPaper && tvWeight > 0:
-		return tensor.Add(tp, tensor.MSE(tp, yhat, p.y), tensor.Scale(tp, tensor.TV(tp, x), tvWeight))
+		return tensor.Add(tp, tensor.MSE(tp, yhat, st.y), tensor.Scale(tp, tensor.TV(tp, x), tvWeight))
 	default:
-		return tensor.MSE(tp, yhat, p.y)
+		return tensor.MSE(tp, yhat, st.y)
 	}
 }
 
 // step runs iteration it at learning-rate factor lr and returns the loss.
 func (p *problem) step(it int, lr float64, useSSIM bool, tvWeight float32) float64 {
-	for i, v := range p.zx.Data {
-		p.zxNoisy.Data[i] = v + float32(p.s.InputNoise*p.rng.NormFloat64())
+	st := p.stageAt(it)
+	if p.prev != nil && p.prev != st {
+		carryInput(p.prev, st)
+	}
+	p.prev = st
+	for i, v := range st.zx.Data {
+		st.zxNoisy.Data[i] = v + float32(p.s.InputNoise*p.rng.NormFloat64())
 	}
 	run := func(opt *nn.Adam) float64 {
 		p.tp.Reset()
 		for _, t := range p.params {
 			t.ZeroGrad()
 		}
-		loss := p.objective(useSSIM, tvWeight)
+		loss := p.objective(st, useSSIM, tvWeight)
 		if err := p.tp.Backward(loss); err != nil {
 			panic(err) // the loss always depends on the parameters
 		}
@@ -99,7 +141,8 @@ func (p *problem) snapshot() {
 }
 
 // finish restores the last finite parameters and fills in the image and
-// kernel from the unperturbed input.
+// kernel from the unperturbed input of the last stage. When that stage is
+// coarse, Extended is at its scale and Image is upscaled to the input size.
 func (p *problem) finish(res *Result) {
 	if len(p.good) > 0 {
 		off := 0
@@ -108,7 +151,8 @@ func (p *problem) finish(res *Result) {
 		}
 	}
 	p.tp.Reset()
-	x := p.gx.Forward(nil, p.zx)
+	st := p.stages[len(p.stages)-1]
+	x := p.gx.Forward(nil, st.zx)
 	corr := p.gk.Forward(nil)
 	k := p.s.KernelSize
 	ext := plane.New(x.Dim(3), x.Dim(2))
@@ -116,7 +160,10 @@ func (p *problem) finish(res *Result) {
 		ext.Pix[i] = float64(v)
 	}
 	res.Extended = ext
-	res.Image = ext.CropCenter(p.w, p.h)
+	res.Image = ext.CropCenter(st.w, st.h)
+	if st.w != p.w || st.h != p.h {
+		res.Image = upscale(res.Image, p.w, p.h)
+	}
 	kc := plane.New(k, k)
 	for i, v := range corr.Data {
 		kc.Pix[i] = float64(v)

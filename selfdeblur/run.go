@@ -47,6 +47,12 @@ func Run(ctx context.Context, y *plane.Plane, s Settings) (*Result, error) {
 	if m := s.Gx.MinSize(); ew < m || eh < m {
 		return nil, fmt.Errorf("selfdeblur: image %dx%d with kernel %d is too small for the image network (needs %d + kernel size - 1 >= %d)", y.W, y.H, k, min(y.W, y.H), m)
 	}
+	for _, sc := range s.Scales {
+		w, h, kc := scaledSize(y.W, sc.Factor), scaledSize(y.H, sc.Factor), coarseKernelSize(k, sc.Factor)
+		if m := s.Gx.MinSize(); w+kc-1 < m || h+kc-1 < m {
+			return nil, fmt.Errorf("selfdeblur: scale %v of a %dx%d image is too small for the image network (%dx%d + kernel %d - 1 < %d)", sc.Factor, y.W, y.H, w, h, kc, m)
+		}
+	}
 	tvWeight := s.TVWeight
 	if s.Loss == LossPaper && tvWeight < 0 {
 		tvWeight = 0.1 * estimateNoise(y)

@@ -59,6 +59,10 @@ type Settings struct {
 	LRGamma       float64
 	InputNoise    float64 // std of the fresh perturbation added to zx every iteration
 	Seed          uint64  // fixes every random draw (inputs, weights, perturbations)
+	// Scales lists coarse stages run first (coarse to fine, see Scale);
+	// iterations after the last one run at full scale. Empty: full scale
+	// throughout, as in the paper.
+	Scales []Scale
 
 	Recorder    report.Recorder `json:"-"` // receives progress; may be nil
 	ReportEvery int             `json:"-"` // iterations between progress reports (default 10)
@@ -119,6 +123,9 @@ func (s Settings) Validate() error {
 		return fmt.Errorf("selfdeblur: unknown kernel network %q", s.KernelNet)
 	case s.KernelNet == KernelPrior && s.KernelDecoder == nil:
 		return fmt.Errorf("selfdeblur: kernel network %q needs a kernel decoder", KernelPrior)
+	}
+	if err := validateScales(s); err != nil {
+		return err
 	}
 	return s.Gx.Validate()
 }
