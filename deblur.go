@@ -29,7 +29,9 @@ type Result struct {
 	Image *imageio.Image
 	// Kernel is the estimated blur as a convolution kernel (blurry = Kernel
 	// convolved with sharp), non-negative, summing to 1.
-	Kernel     *plane.Plane
+	Kernel *plane.Plane
+	// Window is the region of the image the kernel was estimated on.
+	Window     image.Rectangle
 	Losses     []float64 // objective per iteration
 	Iterations int       // iterations done (fewer than planned if cancelled)
 	Elapsed    time.Duration
@@ -74,5 +76,5 @@ func selfDeblurImage(ctx context.Context, im *imageio.Image, s selfdeblur.Settin
 }
 
 func fromSelfDeblur(im *imageio.Image, r *selfdeblur.Result) *Result {
-	return &Result{Image: im, Kernel: r.Kernel, Losses: r.Losses, Iterations: r.Iterations, Elapsed: r.Elapsed}
+	return &Result{Image: im, Kernel: r.Kernel, Window: image.Rect(0, 0, r.Image.W, r.Image.H), Losses: r.Losses, Iterations: r.Iterations, Elapsed: r.Elapsed}
 }

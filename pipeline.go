@@ -1,0 +1,101 @@
+package deblur
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"image"
+
+	"github.com/deblur/deblur/imageio"
+	"github.com/deblur/deblur/plane"
+	"github.com/deblur/deblur/selfdeblur"
+)
+
+// Options configures Blind, the blind deblurring pipeline: estimate the
+// kernel with SelfDeblur on the luma (or a window of it), then deconvolve
+// every channel of the whole image with that kernel.
+type Options struct {
+	// SelfDeblur holds the kernel estimation's settings (e.g.
+	// selfdeblur.Fast(k)); its KernelSize must be set.
+	SelfDeblur selfdeblur.Settings
+	// EstimateSize, when positive and smaller than a side of the image,
+	// restricts the estimation to the most informative EstimateSize x
+	// EstimateSize window of the luma (edges in both directions, no
+	// saturated pixels); the rest of the image then costs only the final
+	// deconvolution. Requires Finish.
+	EstimateSize int
+	// Finish names the non-blind method (see deconv.Methods) that
+	// deconvolves every channel of the whole image with the estimated
+	// kernel. Empty: the output is SelfDeblur's own image (for colour, its
+	// luma with the blurry chroma, as the SelfDeblur authors do).
+	Finish string
+}
+
+// Blind deblurs img as o says. Result.Window is where the kernel was
+// estimated. When ctx is cancelled during the estimation, Blind returns
+// the kernel so far and SelfDeblur's image (or, when the estimate covered
+// only a window, the blurry input) with ctx.Err(); a finishing step that
+// is cancelled returns no result.
+func Blind(ctx context.Context, img image.Image, o Options) (*Result, error) {
+	return BlindPlanes(ctx, imageio.FromImage(img), o)
+}
+
+// BlindPlanes is Blind on an already decoded image.
+func BlindPlanes(ctx context.Context, im *imageio.Image, o Options) (*Result, error) {
+	if o.EstimateSize < 0 {
+		return nil, fmt.Errorf("deblur: estimate size %d", o.EstimateSize)
+	}
+	win := image.Rect(0, 0, im.W(), im.H())
+	if o.EstimateSize > 0 && (im.W() > o.EstimateSize || im.H() > o.EstimateSize) {
+		if o.Finish == "" {
+			return nil, errors.New("deblur: estimating the kernel on a window needs a non-blind finishing method")
+		}
+		luma, err := lumaOf(im)
+		if err != nil {
+			return nil, err
+		}
+		x0, y0 := informativeWindow(luma, o.EstimateSize)
+		win = image.Rect(x0, y0, x0+min(o.EstimateSize, im.W()), y0+min(o.EstimateSize, im.H()))
+	}
+	var res *Result
+	var runErr error
+	if win.Dx() == im.W() && win.Dy() == im.H() {
+		res, runErr = selfDeblurImage(ctx, im, o.SelfDeblur)
+	} else {
+		luma, err := lumaOf(im)
+		if err != nil {
+			return nil, err
+		}
+		part := luma.Crop(win.Min.X, win.Min.Y, win.Dx(), win.Dy())
+		r, err := selfdeblur.Run(ctx, part, o.SelfDeblur)
+		if r != nil {
+			res = fromSelfDeblur(im.Clone(), r)
+		}
+		runErr = err
+	}
+	if res == nil {
+		return nil, runErr
+	}
+	res.Window = win
+	if runErr != nil || o.Finish == "" {
+		return res, runErr
+	}
+	fin, err := Deconvolve(ctx, im, res.Kernel, o.Finish)
+	if err != nil {
+		return nil, fmt.Errorf("deblur: non-blind finish: %w", err)
+	}
+	res.Image = fin
+	return res, nil
+}
+
+// lumaOf returns the gray channel or the BT.601 luma of a colour image.
+func lumaOf(im *imageio.Image) (*plane.Plane, error) {
+	if im.IsGray() {
+		return im.Channels[0], nil
+	}
+	y, _, _, err := imageio.RGBToYCbCr(im)
+	if err != nil {
+		return nil, fmt.Errorf("deblur: %w", err)
+	}
+	return y, nil
+}

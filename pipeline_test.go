@@ -1,0 +1,114 @@
+package deblur
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+
+	"github.com/deblur/deblur/blur"
+	"github.com/deblur/deblur/imageio"
+	"github.com/deblur/deblur/metrics"
+	"github.com/deblur/deblur/plane"
+	"github.com/deblur/deblur/selfdeblur"
+)
+
+// lShapeKernel is a 9x9 asymmetric motion kernel.
+func lShapeKernel() *plane.Plane {
+	k := plane.New(9, 9)
+	for i, w := range []float64{1, 2, 3, 3, 2, 2} {
+		k.Set(1+i, 2, w)
+	}
+	for j, w := range []float64{2, 2, 1.5, 1} {
+		k.Set(6, 3+j, w)
+	}
+	if err := k.Normalize(); err != nil {
+		panic(err)
+	}
+	return k
+}
+
+// colourCase makes a colour image from a Levin ground truth (three
+// different tone curves, so the channels differ), blurs every channel with
+// k ('valid') and returns the sharp and blurry images of size w x h.
+func colourCase(t *testing.T, w, h int, k *plane.Plane) (sharp, blurry *imageio.Image) {
+	t.Helper()
+	im, err := imageio.Read(filepath.Join("..", "shared", "data", "levin", "gt", "im2.png"))
+	if err != nil {
+		t.Skipf("Levin data not available: %v", err)
+	}
+	ext := im.Channels[0].Crop(20, 20, w+k.W-1, h+k.H-1)
+	sharp, blurry = &imageio.Image{}, &imageio.Image{}
+	for c, curve := range []func(v float64) float64{
+		func(v float64) float64 { return v },
+		func(v float64) float64 { return v * v },
+		func(v float64) float64 { return 1 - 0.8*v },
+	} {
+		e := ext.Clone()
+		for i, v := range e.Pix {
+			e.Pix[i] = curve(v)
+		}
+		b, err := blur.Convolve(e, k, blur.Valid)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sharp.Channels = append(sharp.Channels, e.CropCenter(w, h))
+		blurry.Channels = append(blurry.Channels, b)
+		_ = c
+	}
+	return sharp, blurry
+}
+
+// TestBlindOnWindowDeblursEveryChannel: the kernel is estimated on a 64x64
+// window of a 128x112 colour image and every channel is deconvolved with
+// it: each channel gets sharper by at least 3 dB and the kernel is found.
+func TestBlindOnWindowDeblursEveryChannel(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs 600 SelfDeblur iterations")
+	}
+	k := lShapeKernel()
+	sharp, blurry := colourCase(t, 128, 112, k)
+	s := selfdeblur.Fast(9)
+	s.Gx = selfdeblur.UniformSkip(16, 8)
+	s.Seed = 3
+	res, err := BlindPlanes(context.Background(), blurry, Options{SelfDeblur: s, EstimateSize: 64, Finish: "hyperlaplacian"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Window.Dx() != 64 || res.Window.Dy() != 64 {
+		t.Errorf("window %v, want 64x64", res.Window)
+	}
+	ke, err := metrics.KernelError(res.Kernel, k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("window %v, kernel NCC %.3f", res.Window, ke.NCC)
+	if ke.NCC < 0.8 {
+		t.Errorf("kernel NCC %.3f < 0.8", ke.NCC)
+	}
+	p := metrics.Protocol{Border: 8, MaxShift: 4, Steps: 4}
+	for c := range sharp.Channels {
+		before, err := metrics.Score(blurry.Channels[c], sharp.Channels[c], p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		after, err := metrics.Score(res.Image.Channels[c], sharp.Channels[c], p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("channel %d: %.2f -> %.2f dB", c, before.PSNR, after.PSNR)
+		if after.PSNR < before.PSNR+3 {
+			t.Errorf("channel %d: %.2f dB is not 3 dB above the blurry %.2f dB", c, after.PSNR, before.PSNR)
+		}
+	}
+}
+
+func TestBlindRejects(t *testing.T) {
+	im := imageio.NewGray(plane.New(100, 100))
+	s := selfdeblur.Fast(9)
+	if _, err := BlindPlanes(context.Background(), im, Options{SelfDeblur: s, EstimateSize: 64}); err == nil {
+		t.Error("a window without a finishing method accepted")
+	}
+	if _, err := BlindPlanes(context.Background(), im, Options{SelfDeblur: s, EstimateSize: -1, Finish: "wiener"}); err == nil {
+		t.Error("negative estimate size accepted")
+	}
+}
