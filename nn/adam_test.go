@@ -130,3 +130,24 @@ func TestAdamStateResume(t *testing.T) {
 		t.Error("state with a short moment accepted")
 	}
 }
+
+func TestConvTransposeShapes(t *testing.T) {
+	rng := NewRand(2)
+	for _, tc := range []struct{ k, stride, pad, outPad, h, want int }{
+		{2, 1, 0, 0, 12, 13}, // the kernel VAE's decoder
+		{4, 2, 1, 0, 7, 14},  // the digit VAE's decoder
+		{5, 2, 2, 1, 4, 8},   // the DCGAN generator
+	} {
+		c := NewConvTranspose2d(rng, 3, 2, tc.k, tc.stride, tc.pad, tc.outPad, true)
+		y := c.Forward(nil, tensor.New(1, 3, tc.h, tc.h))
+		if y.Dim(1) != 2 || y.Dim(2) != tc.want || y.Dim(3) != tc.want || len(c.Params()) != 2 {
+			t.Errorf("%+v: output %v", tc, y.Shape())
+		}
+		bound := float32(1 / math.Sqrt(float64(2*tc.k*tc.k)))
+		for _, v := range c.W.Data {
+			if v < -bound || v >= bound {
+				t.Fatalf("init value %v outside +-%v", v, bound)
+			}
+		}
+	}
+}
