@@ -136,7 +136,9 @@ func TestLoadRejectsBadHeaders(t *testing.T) {
 		"bad shape":      func(h string) string { return strings.Replace(h, `[2,1,2,2]`, `[2,1,2,3]`, 1) },
 		"no models":      func(string) string { return `{"models":[]}` },
 		"not JSON":       func(string) string { return `{"models":` },
-		"huge train":     func(h string) string { return h[:len(h)-1] + `,"train":{"tensors":[{"name":"x","shape":[1000000,1000000]}]}}` },
+		"huge train": func(h string) string {
+			return h[:len(h)-1] + `,"train":{"tensors":[{"name":"x","shape":[1000000,1000000]}]}}`
+		},
 	} {
 		if _, err := Load(bytes.NewReader(rewrite(t, data, edit))); !errors.Is(err, ErrFormat) {
 			t.Errorf("%s: %v", name, err)

@@ -51,11 +51,11 @@ func TestModelShapesAndRanges(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct {
-		name    string
-		g       Generator
-		latent  int
-		shape   []int
-		lo, hi  float32
+		name   string
+		g      Generator
+		latent int
+		shape  []int
+		lo, hi float32
 	}{
 		{"kernel VAE", kv, 50, []int{3, 1, 28, 28}, 0, float32(math.Inf(1))},
 		{"digit VAE", dv, 20, []int{3, 1, 28, 28}, 0, 1},
