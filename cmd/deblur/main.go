@@ -45,6 +45,7 @@ func commands() map[string]command {
 		"deconv":  {"remove a known blur (non-blind deconvolution with a given kernel)", runDeconv},
 		"bench":   {"run a method over the Levin or Lai benchmark and compare with the papers", runBench},
 		"score":   {"score an estimate against the sharp image (PSNR, SSIM, kernel error) as JSON", runScore},
+		"synth":   {"synthesise training data: random camera-shake kernels", runSynth},
 	}
 }
 
