@@ -1,4 +1,4 @@
-package deblur
+package selfdeblur
 
 import (
 	"math"

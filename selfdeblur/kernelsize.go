@@ -1,4 +1,4 @@
-package deblur
+package selfdeblur
 
 import "github.com/deblur/deblur/plane"
 
@@ -6,7 +6,7 @@ import "github.com/deblur/deblur/plane"
 // estimation region: an odd size of about 12 % of the shorter side,
 // between 15 and 75. SelfDeblur tolerates a kernel frame larger than the
 // blur (the surplus gets near-zero weight), and TrimKernel removes the
-// surplus before the non-blind step.
+// surplus before a non-blind step.
 func AutoKernelSize(w, h int) int {
 	k := int(0.12*float64(min(w, h)) + 0.5)
 	k = min(max(k, 15), 75)
