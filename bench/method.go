@@ -49,13 +49,31 @@ func SelfDeblur(preset func(k int) selfdeblur.Settings) BlindFunc {
 	}
 }
 
+// SelfDeblurAutoSize is SelfDeblur ignoring the case's kernel size: the
+// size is selfdeblur.AutoKernelSize of the image and the estimate is
+// trimmed by selfdeblur.TrimKernel (entries below 5 % of the peak).
+func SelfDeblurAutoSize(preset func(k int) selfdeblur.Settings) BlindFunc {
+	run := SelfDeblur(preset)
+	return func(ctx context.Context, y *plane.Plane, _ int, rec report.Recorder) (*plane.Plane, *plane.Plane, error) {
+		img, k, err := run(ctx, y, selfdeblur.AutoKernelSize(y.W, y.H), rec)
+		if err != nil {
+			return nil, nil, err
+		}
+		return img, selfdeblur.TrimKernel(k, 0.05), nil
+	}
+}
+
 // DefaultBlind returns the blind methods of the project: "selfdeblur-fast"
-// (selfdeblur.Fast) and "selfdeblur-paper" (selfdeblur.Paper, the published
-// configuration; hours per image on a CPU).
+// (selfdeblur.Fast), "selfdeblur-c2f" (selfdeblur.FastCoarseToFine),
+// "selfdeblur-fast-auto" (Fast with the kernel size chosen by the tool)
+// and "selfdeblur-paper" (selfdeblur.Paper, the published configuration;
+// hours per image on a CPU).
 func DefaultBlind() map[string]BlindFunc {
 	return map[string]BlindFunc{
-		"selfdeblur-fast":  SelfDeblur(selfdeblur.Fast),
-		"selfdeblur-paper": SelfDeblur(selfdeblur.Paper),
+		"selfdeblur-fast":      SelfDeblur(selfdeblur.Fast),
+		"selfdeblur-c2f":       SelfDeblur(selfdeblur.FastCoarseToFine),
+		"selfdeblur-fast-auto": SelfDeblurAutoSize(selfdeblur.Fast),
+		"selfdeblur-paper":     SelfDeblur(selfdeblur.Paper),
 	}
 }
 

@@ -106,6 +106,18 @@ func Fast(k int) Settings {
 	return s
 }
 
+// FastCoarseToFine is Fast with a coarse stage: 400 iterations at half
+// scale (a quarter of the pixels), then 300 at full scale, with the loss
+// switch and learning-rate milestones at the same fractions of the run.
+func FastCoarseToFine(k int) Settings {
+	s := Fast(k)
+	s.Iterations = 700
+	s.Scales = []Scale{{Factor: 0.5, Until: 400}}
+	s.SSIMFrom = 175
+	s.Milestones = []int{350, 525, 612}
+	return s
+}
+
 // Validate reports settings that cannot run.
 func (s Settings) Validate() error {
 	switch {
