@@ -1,6 +1,7 @@
 package nn
 
 import (
+	"fmt"
 	"math"
 
 	"github.com/deblur/deblur/tensor"
@@ -86,4 +87,56 @@ func (m MultiStep) Factor(s int) float64 {
 		}
 	}
 	return f
+}
+
+// AdamState is the optimiser's position: the number of steps taken and the
+// first and second moments of every parameter, indexed by group, then
+// parameter, then element (the order of Groups and their Params).
+type AdamState struct {
+	Steps int
+	M, V  [][][]float32
+}
+
+// State returns a copy of the optimiser's state, for checkpoints.
+func (a *Adam) State() AdamState {
+	cp := func(x [][][]float32) [][][]float32 {
+		out := make([][][]float32, len(x))
+		for i, g := range x {
+			for _, p := range g {
+				out[i] = append(out[i], append([]float32(nil), p...))
+			}
+		}
+		return out
+	}
+	return AdamState{Steps: a.t, M: cp(a.m), V: cp(a.v)}
+}
+
+// SetState restores a state saved by State. It returns an error, leaving
+// the optimiser unchanged, unless s has one moment of the right length for
+// every parameter and a non-negative step count.
+func (a *Adam) SetState(s AdamState) error {
+	if s.Steps < 0 {
+		return fmt.Errorf("nn: Adam state with %d steps", s.Steps)
+	}
+	if len(s.M) != len(a.Groups) || len(s.V) != len(a.Groups) {
+		return fmt.Errorf("nn: Adam state for %d/%d groups, optimiser has %d", len(s.M), len(s.V), len(a.Groups))
+	}
+	for gi, g := range a.Groups {
+		if len(s.M[gi]) != len(g.Params) || len(s.V[gi]) != len(g.Params) {
+			return fmt.Errorf("nn: Adam state group %d has %d/%d moments for %d parameters", gi, len(s.M[gi]), len(s.V[gi]), len(g.Params))
+		}
+		for pi, p := range g.Params {
+			if len(s.M[gi][pi]) != p.Len() || len(s.V[gi][pi]) != p.Len() {
+				return fmt.Errorf("nn: Adam state group %d parameter %d: moments of %d/%d values for %d", gi, pi, len(s.M[gi][pi]), len(s.V[gi][pi]), p.Len())
+			}
+		}
+	}
+	a.t = s.Steps
+	for gi := range a.Groups {
+		for pi := range a.Groups[gi].Params {
+			copy(a.m[gi][pi], s.M[gi][pi])
+			copy(a.v[gi][pi], s.V[gi][pi])
+		}
+	}
+	return nil
 }

@@ -77,3 +77,77 @@ func TestLayerShapes(t *testing.T) {
 		}
 	}
 }
+
+// TestAdamBetas checks one step with the DCGAN settings beta1 = 0.5 against
+// the update rule worked out by hand.
+func TestAdamBetas(t *testing.T) {
+	p := tensor.NewParam(1)
+	opt := NewAdam(Group{[]*tensor.Tensor{p}, 2e-4})
+	opt.Beta1 = 0.5
+	p.Grad[0] = 3
+	opt.Step(1)
+	p.Grad[0] = -1
+	opt.Step(1)
+	m := 0.5*0.5*3 + 0.5*-1 // 0.25
+	v := 0.999*0.001*9 + 0.001*1
+	want := -2e-4 - 2e-4/(1-0.25)*m/(math.Sqrt(v)/math.Sqrt(1-0.999*0.999)+1e-8)
+	if math.Abs(float64(p.Data[0])-want) > 1e-8 {
+		t.Fatalf("after two steps p = %v, want %v", p.Data[0], want)
+	}
+}
+
+// TestAdamStateResume checks that restoring a saved state continues the
+// run exactly: three steps in one go equal one step, State, a new optimiser
+// with SetState, and two more steps.
+func TestAdamStateResume(t *testing.T) {
+	grads := [][]float32{{0.5, -1}, {2, 0.1}, {-0.3, 0.7}}
+	run := func(p *tensor.Tensor, opt *Adam, from, to int) {
+		for s := from; s < to; s++ {
+			copy(p.Grad, grads[s])
+			opt.Step(1)
+		}
+	}
+	a := tensor.NewParam(2)
+	optA := NewAdam(Group{[]*tensor.Tensor{a}, 0.01})
+	run(a, optA, 0, 3)
+
+	b := tensor.NewParam(2)
+	optB := NewAdam(Group{[]*tensor.Tensor{b}, 0.01})
+	run(b, optB, 0, 1)
+	st := optB.State()
+	c := tensor.NewParam(2)
+	copy(c.Data, b.Data)
+	optC := NewAdam(Group{[]*tensor.Tensor{c}, 0.01})
+	if err := optC.SetState(st); err != nil {
+		t.Fatal(err)
+	}
+	run(c, optC, 1, 3)
+	if a.Data[0] != c.Data[0] || a.Data[1] != c.Data[1] || optC.Steps() != 3 {
+		t.Fatalf("resumed %v (%d steps), uninterrupted %v", c.Data, optC.Steps(), a.Data)
+	}
+	st.M[0][0] = st.M[0][0][:1]
+	if err := optC.SetState(st); err == nil {
+		t.Error("state with a short moment accepted")
+	}
+}
+
+func TestConvTransposeShapes(t *testing.T) {
+	rng := NewRand(2)
+	for _, tc := range []struct{ k, stride, pad, outPad, h, want int }{
+		{2, 1, 0, 0, 12, 13}, // the kernel VAE's decoder
+		{4, 2, 1, 0, 7, 14},  // the digit VAE's decoder
+		{5, 2, 2, 1, 4, 8},   // the DCGAN generator
+	} {
+		c := NewConvTranspose2d(rng, 3, 2, tc.k, tc.stride, tc.pad, tc.outPad, true)
+		y := c.Forward(nil, tensor.New(1, 3, tc.h, tc.h))
+		if y.Dim(1) != 2 || y.Dim(2) != tc.want || y.Dim(3) != tc.want || len(c.Params()) != 2 {
+			t.Errorf("%+v: output %v", tc, y.Shape())
+		}
+		bound := float32(1 / math.Sqrt(float64(2*tc.k*tc.k)))
+		for _, v := range c.W.Data {
+			if v < -bound || v >= bound {
+				t.Fatalf("init value %v outside +-%v", v, bound)
+			}
+		}
+	}
+}

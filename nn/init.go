@@ -17,7 +17,15 @@ import (
 // NewRand returns the random source every seeded draw in deblur uses: a PCG
 // generator, so the same seed gives the same numbers on every platform.
 func NewRand(seed uint64) *rand.Rand {
-	return rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15))
+	return rand.New(NewPCG(seed))
+}
+
+// NewPCG returns the PCG source behind NewRand(seed). Keeping the source
+// lets a caller save and restore the generator's position
+// (PCG.MarshalBinary / UnmarshalBinary), e.g. in a training checkpoint; a
+// *rand.Rand adds no state of its own on top of its source.
+func NewPCG(seed uint64) *rand.PCG {
+	return rand.NewPCG(seed, 0x9e3779b97f4a7c15)
 }
 
 // Uniform fills t with values drawn uniformly from [lo, hi).

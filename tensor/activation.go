@@ -65,3 +65,11 @@ func Tanh(tp *Tape, x *Tensor) *Tensor {
 		return float32(math.Tanh(float64(v)))
 	}, func(_, y float32) float32 { return 1 - y*y })
 }
+
+// Exp returns e^x elementwise (computed in float64; large x overflows to
+// +Inf as in PyTorch).
+func Exp(tp *Tape, x *Tensor) *Tensor {
+	return unary(tp, x, func(v float32) float32 {
+		return float32(math.Exp(float64(v)))
+	}, func(_, y float32) float32 { return y })
+}

@@ -1,0 +1,125 @@
+package generator
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/deblur/deblur/imageio"
+	"github.com/deblur/deblur/mnist"
+	"github.com/deblur/deblur/plane"
+	"github.com/deblur/deblur/tensor"
+)
+
+// MNISTTensor returns the images of s as an N x 1 x H x W tensor (values in
+// [0, 1], sharing nothing with s).
+func MNISTTensor(s *mnist.Set) *tensor.Tensor {
+	return tensor.FromData(append([]float32(nil), s.Pixels...), s.N, 1, s.H, s.W)
+}
+
+// imageExts are the file names LoadImageFolder reads.
+var imageExts = []string{".png", ".jpg", ".jpeg", ".tif", ".tiff"}
+
+// LoadImageFolder reads every PNG, JPEG and TIFF file directly in dir (in
+// name order) as training data for a DCGAN: each image is cropped to its
+// central square, resampled to size x size by area averaging, and given
+// channels 1 (full-range luma 0.299 R + 0.587 G + 0.114 B) or 3 (gray
+// images repeated). The result is N x channels x size x size in [0, 1].
+func LoadImageFolder(dir string, size, channels int) (*tensor.Tensor, error) {
+	if channels != 1 && channels != 3 {
+		return nil, fmt.Errorf("generator: %d channels (1 or 3)", channels)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("generator: image folder: %w", err)
+	}
+	var names []string
+	for _, e := range entries {
+		if e.Type().IsRegular() && slices.Contains(imageExts, strings.ToLower(filepath.Ext(e.Name()))) {
+			names = append(names, e.Name())
+		}
+	}
+	if len(names) == 0 {
+		return nil, fmt.Errorf("generator: no PNG, JPEG or TIFF image in %s", dir)
+	}
+	per := channels * size * size
+	out := tensor.New(len(names), channels, size, size)
+	for i, name := range names {
+		im, err := imageio.Read(filepath.Join(dir, name))
+		if err != nil {
+			return nil, fmt.Errorf("generator: image folder: %w", err)
+		}
+		planes := im.Channels
+		switch {
+		case channels == 1 && len(planes) == 3:
+			y := plane.New(im.W(), im.H())
+			for j := range y.Pix {
+				y.Pix[j] = 0.299*planes[0].Pix[j] + 0.587*planes[1].Pix[j] + 0.114*planes[2].Pix[j]
+			}
+			planes = []*plane.Plane{y}
+		case channels == 3 && len(planes) == 1:
+			planes = []*plane.Plane{planes[0], planes[0], planes[0]}
+		}
+		dst := out.Data[i*per : (i+1)*per]
+		for c, p := range planes {
+			side := min(p.W, p.H)
+			r := resizeArea(p.CropCenter(side, side), size)
+			for j, v := range r.Pix {
+				dst[c*size*size+j] = float32(min(max(v, 0), 1))
+			}
+		}
+	}
+	return out, nil
+}
+
+// resizeArea resamples the square p to size x size: every output pixel is
+// the mean of the part of p it covers (pixels partly covered count by the
+// covered fraction).
+func resizeArea(p *plane.Plane, size int) *plane.Plane {
+	w := areaWeights(p.W, size)
+	tmp := plane.New(size, p.H) // rows resampled
+	for y := 0; y < p.H; y++ {
+		for o, ws := range w {
+			s := 0.0
+			for _, t := range ws {
+				s += t.w * p.At(t.i, y)
+			}
+			tmp.Set(o, y, s)
+		}
+	}
+	out := plane.New(size, size)
+	for x := 0; x < size; x++ {
+		for o, ws := range w {
+			s := 0.0
+			for _, t := range ws {
+				s += t.w * tmp.At(x, t.i)
+			}
+			out.Set(x, o, s)
+		}
+	}
+	return out
+}
+
+type tap struct {
+	i int
+	w float64
+}
+
+// areaWeights returns for each of m output cells the source pixels of an
+// axis of n pixels it overlaps and the normalised overlaps.
+func areaWeights(n, m int) [][]tap {
+	out := make([][]tap, m)
+	scale := float64(n) / float64(m)
+	for o := range out {
+		lo, hi := float64(o)*scale, float64(o+1)*scale
+		for i := int(lo); i < n && float64(i) < hi; i++ {
+			ov := min(hi, float64(i+1)) - max(lo, float64(i))
+			if ov > 0 {
+				out[o] = append(out[o], tap{i, ov / scale})
+			}
+		}
+	}
+	return out
+}
