@@ -2,6 +2,7 @@ package generator
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -11,6 +12,7 @@ import (
 	"github.com/deblur/deblur/mnist"
 	"github.com/deblur/deblur/plane"
 	"github.com/deblur/deblur/tensor"
+	"github.com/deblur/deblur/trajectory"
 )
 
 // MNISTTensor returns the images of s as an N x 1 x H x W tensor (values in
@@ -122,4 +124,32 @@ func areaWeights(n, m int) [][]tap {
 		}
 	}
 	return out
+}
+
+// SynthKernels draws n camera-shake kernels from trajectory.Default() (28x28,
+// 100 samples, anxiety 0.01, lengths uniform in 5..28 px) with rng and
+// returns them scaled to a peak of 1 as N x 1 x 28 x 28: KernelVAE's
+// training data (see PeakNormalise).
+func SynthKernels(rng *rand.Rand, n int) (*tensor.Tensor, error) {
+	p := trajectory.Default()
+	if p.Size != KernelSize {
+		return nil, fmt.Errorf("generator: trajectory kernels of %d px, the kernel VAE needs %d", p.Size, KernelSize)
+	}
+	out := tensor.New(n, 1, KernelSize, KernelSize)
+	per := KernelSize * KernelSize
+	for i := range n {
+		t, err := trajectory.Random(rng, p)
+		if err != nil {
+			return nil, err
+		}
+		k, err := t.Kernel(p.Size)
+		if err != nil {
+			return nil, fmt.Errorf("generator: kernel %d: %w", i, err)
+		}
+		dst := out.Data[i*per : (i+1)*per]
+		for j, v := range k.Pix {
+			dst[j] = float32(v)
+		}
+	}
+	return PeakNormalise(out), nil
 }

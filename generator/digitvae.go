@@ -20,7 +20,7 @@ type DigitVAEConfig struct {
 }
 
 // DefaultDigitVAE is the configuration of the shipped digit VAE: 20 latent
-// dimensions, 32 and 64 filters, 260,497 parameters (about 1 MB).
+// dimensions, 32 and 64 filters, 258,025 parameters (about 1 MB).
 func DefaultDigitVAE() DigitVAEConfig { return DigitVAEConfig{Latent: 20, Width1: 32, Width2: 64} }
 
 func (c DigitVAEConfig) validate() error {

@@ -11,11 +11,12 @@ import (
 
 // GANResult is the outcome of TrainGAN.
 type GANResult struct {
-	Steps   int
-	Elapsed time.Duration
+	Steps   int           `json:"steps"`
+	Elapsed time.Duration `json:"-"`
 	// DLoss and GLoss are the discriminator's and the generator's losses
 	// averaged over the last (up to) 50 steps.
-	DLoss, GLoss float64
+	DLoss float64 `json:"d_loss"`
+	GLoss float64 `json:"g_loss"`
 }
 
 // TrainGAN trains the DCGAN generator g against the discriminator d on
@@ -90,7 +91,7 @@ func TrainGAN(ctx context.Context, g *DCGAN, d *Discriminator, data *tensor.Tens
 			return res, fmt.Errorf("generator: DCGAN training diverged at step %d", s+1)
 		}
 		recentD, recentG = appendRecent(recentD, ld), appendRecent(recentG, lg)
-		if err := l.done(s, ld+lg, fmt.Sprintf("D %.4g G %.4g", ld, lg)); err != nil {
+		if err := l.done(s, ld+lg, fmt.Sprintf("last batch: D %.4g G %.4g", ld, lg)); err != nil {
 			return res, err
 		}
 	}

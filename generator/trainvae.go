@@ -27,7 +27,9 @@ type VAE interface {
 // VAELosses are per-sample means of the VAE objective (the negative
 // evidence lower bound, in nats for DigitVAE): Loss = Recon + KL.
 type VAELosses struct {
-	Loss, Recon, KL float64
+	Loss  float64 `json:"loss"`
+	Recon float64 `json:"recon"`
+	KL    float64 `json:"kl"`
 }
 
 // VAEResult is the outcome of TrainVAE.
@@ -84,7 +86,7 @@ func TrainVAE(ctx context.Context, m VAE, data, heldOut *tensor.Tensor, opt Trai
 			return res, err
 		}
 		opt0.Step(1)
-		msg := fmt.Sprintf("recon %.4g KL %.4g", recon.Item(), kl.Item())
+		msg := fmt.Sprintf("last batch: recon %.4g KL %.4g", recon.Item(), kl.Item())
 		if err := l.done(s, float64(loss.Item()), msg); err != nil {
 			return res, err
 		}

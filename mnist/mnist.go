@@ -21,9 +21,10 @@ import (
 	"path/filepath"
 )
 
-// TrainSize is how many images of the 10,000-image set deblur trains on;
-// the rest (the last 1,000) are held out. See Set.Split.
-const TrainSize = 9000
+// HeldOutSize is how many images at the end of a set are held out from
+// training: of the 10,000 shipped digits, the first 9,000 train and the
+// last 1,000 are held out. See Set.HoldOut.
+const HeldOutSize = 1000
 
 // Set is a set of gray images of one size with optional labels.
 type Set struct {
@@ -52,6 +53,12 @@ func (s *Set) Split(k int) (first, rest *Set) {
 		return p
 	}
 	return part(0, k), part(k, s.N)
+}
+
+// HoldOut splits s into training images and the held-out last
+// min(HeldOutSize, N/10) (sharing s's storage).
+func (s *Set) HoldOut() (train, held *Set) {
+	return s.Split(s.N - min(HeldOutSize, s.N/10))
 }
 
 // maxBytes bounds the pixel data a header may announce (1 GiB), so a

@@ -99,7 +99,7 @@ func TestReadDirShared(t *testing.T) {
 	if ink /= float64(len(s.Pixels)); ink < 0.05 || ink > 0.3 {
 		t.Errorf("mean pixel %.3f: not white-on-black digits in [0, 1]", ink)
 	}
-	train, held := s.Split(TrainSize)
+	train, held := s.HoldOut()
 	if train.N != 9000 || held.N != 1000 || &held.Pixels[0] != &s.Pixels[9000*784] || held.Labels[0] != s.Labels[9000] {
 		t.Errorf("split %d / %d", train.N, held.N)
 	}
@@ -115,5 +115,9 @@ func TestReadDirErrors(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "x-labels-idx1-ubyte"), []byte{0, 0, 8, 1, 0, 0, 0, 3, 1, 2, 3}, 0o644)
 	if _, err := ReadDir(dir); err == nil {
 		t.Error("3 labels for 2 images accepted")
+	}
+	small := &Set{N: 50, H: 1, W: 1, Pixels: make([]float32, 50)}
+	if a, b := small.HoldOut(); a.N != 45 || b.N != 5 {
+		t.Errorf("50 images held out as %d / %d", a.N, b.N)
 	}
 }

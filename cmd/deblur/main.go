@@ -46,6 +46,7 @@ func commands() map[string]command {
 		"bench":   {"run a method over the Levin or Lai benchmark and compare with the papers", runBench},
 		"score":   {"score an estimate against the sharp image (PSNR, SSIM, kernel error) as JSON", runScore},
 		"synth":   {"synthesise training data: random camera-shake kernels", runSynth},
+		"train":   {"train a generator of the deep generative priors method (kernel-vae, digit-vae, dcgan)", runTrain},
 	}
 }
 

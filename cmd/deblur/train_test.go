@@ -1,0 +1,175 @@
+package main
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/deblur/deblur/generator"
+	"github.com/deblur/deblur/imageio"
+	"github.com/deblur/deblur/plane"
+)
+
+// writeDigits writes n 28x28 IDX images of bars at varied positions into
+// dir, MNIST's file layout.
+func writeDigits(t *testing.T, dir string, n int) {
+	t.Helper()
+	var b bytes.Buffer
+	binary.Write(&b, binary.BigEndian, []uint32{0x803, uint32(n), 28, 28})
+	for i := range n {
+		img := make([]byte, 784)
+		col := 6 + i%16
+		for y := 4; y < 24; y++ {
+			img[y*28+col], img[y*28+col+1] = 255, 200
+		}
+		b.Write(img)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "t-images-idx3-ubyte"), b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+type trainJSON struct {
+	Model   string
+	Steps   int
+	Samples int `json:"train_samples"`
+	HeldOut int `json:"held_out_samples"`
+	Train   *generator.VAELosses
+	Held    *generator.VAELosses `json:"held_out"`
+	GAN     *generator.GANResult
+}
+
+func loadWeights(t *testing.T, path string) generator.Model {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	m, err := generator.Load(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func TestTrainDigitVAEAndResume(t *testing.T) {
+	dir := t.TempDir()
+	writeDigits(t, dir, 60)
+	out := filepath.Join(dir, "dv.dbw")
+	tiny := []string{"-q", "-data", dir, "-latent", "2", "-widths", "2,3", "-batch", "8", "-seed", "4"}
+	code, stdout, stderr := runCLI(append([]string{"train", "-steps", "6", "-out", out}, append(tiny, "digit-vae")...)...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var res trainJSON
+	if err := json.Unmarshal([]byte(stdout), &res); err != nil {
+		t.Fatalf("summary %q: %v", stdout, err)
+	}
+	if res.Model != "digit-vae" || res.Steps != 6 || res.Samples != 54 || res.HeldOut != 6 || res.Held == nil || !(res.Held.Loss > 0) {
+		t.Errorf("summary %+v", res)
+	}
+	m, ok := loadWeights(t, out).(*generator.DigitVAE)
+	if !ok || m.Config() != (generator.DigitVAEConfig{Latent: 2, Width1: 2, Width2: 3}) {
+		t.Fatalf("weights: %T", m)
+	}
+
+	// 4 steps with a checkpoint, then resumed to 6: the same weights.
+	ck, out2 := filepath.Join(dir, "dv.ck"), filepath.Join(dir, "dv2.dbw")
+	if code, _, stderr := runCLI(append([]string{"train", "-steps", "4", "-checkpoint", ck, "-out", out2}, append(tiny, "digit-vae")...)...); code != 0 {
+		t.Fatalf("first half: exit %d: %s", code, stderr)
+	}
+	resume := []string{"train", "-q", "-data", dir, "-steps", "6", "-checkpoint", ck, "-resume", "-out", out2, "digit-vae"}
+	if code, _, stderr := runCLI(resume...); code != 0 {
+		t.Fatalf("resume: exit %d: %s", code, stderr)
+	}
+	a, _ := os.ReadFile(out)
+	b, _ := os.ReadFile(out2)
+	if !bytes.Equal(a, b) {
+		t.Error("resumed run's weights differ from the uninterrupted run's")
+	}
+	// A resumed run keeps its settings; a conflicting flag is a usage error.
+	if code, _, stderr := runCLI(append(resume, "-seed", "5")...); code != 2 || !strings.Contains(stderr, "-seed") {
+		t.Errorf("resume with another seed: exit %d: %s", code, stderr)
+	}
+}
+
+func TestTrainDCGANOnImageFolder(t *testing.T) {
+	dir := t.TempDir()
+	for i := range 6 {
+		p := plane.New(24, 20)
+		for j := range p.Pix {
+			p.Pix[j] = 0.5 + 0.4*math.Sin(float64(j*(i+1))/17)
+		}
+		if err := imageio.WritePNG(filepath.Join(dir, string(rune('a'+i))+".png"), imageio.NewGray(p), imageio.Depth8); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out := filepath.Join(t.TempDir(), "g.dbw")
+	code, stdout, stderr := runCLI("train", "-data", dir, "-channels", "1", "-widths", "4,2,2,2", "-latent", "3",
+		"-batch", "3", "-epochs", "2", "-out", out, "dcgan")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var res trainJSON
+	if err := json.Unmarshal([]byte(stdout), &res); err != nil {
+		t.Fatal(err)
+	}
+	if res.Steps != 4 || res.GAN == nil || !(res.GAN.DLoss > 0) || !(res.GAN.GLoss > 0) || res.Samples != 6 {
+		t.Errorf("summary %+v %+v", res, res.GAN)
+	}
+	if !strings.Contains(stderr, "train dcgan 4/4") {
+		t.Errorf("no progress on stderr: %q", stderr)
+	}
+	g, ok := loadWeights(t, out).(*generator.DCGAN)
+	if !ok || g.Config().Channels != 1 || g.LatentDim() != 3 {
+		t.Fatalf("weights: %T", g)
+	}
+}
+
+func TestTrainUsageErrors(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.ck")
+	os.WriteFile(bad, []byte("DBW\x00garbage"), 0o644)
+	for _, args := range [][]string{
+		{"train"},
+		{"train", "unet"},
+		{"train", "digit-vae"},
+		{"train", "-resume", "kernel-vae"},
+		{"train", "-widths", "3,x", "kernel-vae"},
+		{"train", "-widths", "3,4", "kernel-vae"},
+		{"train", "-n", "1", "kernel-vae"},
+		{"train", "-steps", "-1", "kernel-vae"},
+		{"train", "-checkpoint", bad, "-resume", "kernel-vae"},
+		{"train", "-data", dir, "digit-vae"},
+		{"train", "-data", dir, "dcgan"},
+	} {
+		if code, _, stderr := runCLI(args...); code != 2 {
+			t.Errorf("%v: exit %d, want 2: %s", args, code, stderr)
+		}
+	}
+}
+
+func TestTrainKernelVAE(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "kv.dbw")
+	code, stdout, stderr := runCLI("train", "-q", "-n", "30", "-steps", "3", "-batch", "5", "-latent", "2", "-widths", "2", "-out", out, "kernel-vae")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var res trainJSON
+	if err := json.Unmarshal([]byte(stdout), &res); err != nil {
+		t.Fatal(err)
+	}
+	if res.Steps != 3 || res.Samples != 30 || res.HeldOut != 10 || res.Held == nil || !(res.Held.Recon > 0) {
+		t.Errorf("summary %+v", res)
+	}
+	m, ok := loadWeights(t, out).(*generator.KernelVAE)
+	if !ok || m.Config() != (generator.KernelVAEConfig{Latent: 2, Filters: 2}) {
+		t.Fatalf("weights: %T", m)
+	}
+}
