@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/deblur/deblur/imageio"
 	"github.com/deblur/deblur/plane"
 	"github.com/deblur/deblur/report"
 	"github.com/deblur/deblur/selfdeblur"
@@ -24,15 +25,30 @@ type Deconvolver func(ctx context.Context, y, k *plane.Plane) (*plane.Plane, err
 // images are given as their BT.601 luma.
 type BlindFunc func(ctx context.Context, y *plane.Plane, kernelSize int, rec report.Recorder) (img, k *plane.Plane, err error)
 
-// Methods is what a run can use: non-blind and blind methods by name, and
-// the non-blind method that defines the error ratio of blind rows that have
-// no non-blind finish of their own.
+// ReferenceFunc is a reference row that may use a case's ground truth, such
+// as the deep-generative-priors paper's "image already in the generator's
+// range" (see RangeReference): from the case's sample it returns the output
+// image, the kernel it used (nil for none) and the ground truth that image
+// is scored against (nil: the case's sharp image). It sends progress to
+// rec, which may be nil.
+type ReferenceFunc func(ctx context.Context, s *Sample, rec report.Recorder) (out *imageio.Image, k *plane.Plane, truth *imageio.Image, err error)
+
+// Methods is what a run can use: non-blind, blind and reference methods by
+// name, the non-blind method that defines the error ratio of blind rows
+// that have no non-blind finish of their own, and the settings of the
+// methods that have some.
 type Methods struct {
-	NonBlind map[string]Deconvolver
-	Blind    map[string]BlindFunc
+	NonBlind  map[string]Deconvolver
+	Blind     map[string]BlindFunc
+	Reference map[string]ReferenceFunc
 	// Ratio names the entry of NonBlind used for the error ratio of a
 	// plain blind method; empty means those rows get no error ratio.
 	Ratio string
+	// Config describes, by blind or reference method name, settings that
+	// may differ between runs (e.g. "steps 1000, restarts 10"). It is
+	// stored with every result, and Runner.Run refuses to add results to
+	// a folder holding results of other settings.
+	Config map[string]string
 }
 
 // SelfDeblur returns a BlindFunc running selfdeblur.Run with the settings
@@ -83,6 +99,7 @@ type Method struct {
 	Blind       string // the blind method; empty for "blurry" and known-kernel rows
 	KnownKernel bool   // the true kernel stands in for a blind estimate
 	NonBlind    string // the non-blind step, empty for none
+	Reference   string // the reference method (no non-blind step), or empty
 }
 
 // Blurry is the method that scores the blurry input as it is.
@@ -98,10 +115,14 @@ const KnownKernel = "known-kernel"
 //   - "known-kernel+NB": non-blind method NB with the true kernel;
 //   - "B": blind method B (its own image);
 //   - "B+NB": blind method B's kernel, then non-blind method NB on the
-//     blurry image.
+//     blurry image;
+//   - "R": reference method R.
 func (m Methods) Parse(name string) (Method, error) {
 	if name == Blurry {
 		return Method{Name: name}, nil
+	}
+	if _, ok := m.Reference[name]; ok {
+		return Method{Name: name, Reference: name}, nil
 	}
 	head, nb, hasNB := strings.Cut(name, "+")
 	if hasNB {
@@ -131,7 +152,7 @@ func (m Methods) Patterns() []string {
 	for _, b := range slices.Sorted(maps.Keys(m.Blind)) {
 		out = append(out, b, b+"+"+nb)
 	}
-	return out
+	return append(out, slices.Sorted(maps.Keys(m.Reference))...)
 }
 
 // NonBlindNames lists the non-blind methods by name, sorted and

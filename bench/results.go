@@ -43,6 +43,13 @@ type CaseResult struct {
 	// folder; Kernel is empty for the blurry row.
 	Image  string `json:"image"`
 	Kernel string `json:"kernel,omitempty"`
+	// Config describes the method's settings when they can be changed
+	// (Methods.Config); a rerun with other settings refuses to mix them.
+	Config string `json:"config,omitempty"`
+	// TruthPSNR is set for reference rows that are scored against a ground
+	// truth of their own (ReferenceFunc): the PSNR of that truth against
+	// the case's sharp image, with the dataset's protocol.
+	TruthPSNR *float64 `json:"truth_psnr,omitempty"`
 }
 
 // Stats summarises the results of one method on a dataset (or a category).
@@ -52,20 +59,22 @@ type Stats struct {
 	PSNR, SSIM    float64 // means
 	ErrorRatio    float64 // mean over the cases that have one; NaN if none
 	NRatio        int     // cases with an error ratio
+	KernelNCC     float64 // mean over the cases that have a kernel; NaN if none
+	NKernel       int     // cases with a kernel NCC
 	MeanSeconds   float64
 	MedianSeconds float64
 }
 
 // Summarize returns the Stats of rs (all of one method).
 func Summarize(rs []CaseResult) Stats {
-	s := Stats{N: len(rs), ErrorRatio: math.NaN()}
+	s := Stats{N: len(rs), ErrorRatio: math.NaN(), KernelNCC: math.NaN()}
 	if len(rs) == 0 {
 		s.PSNR, s.SSIM, s.MeanSeconds, s.MedianSeconds = math.NaN(), math.NaN(), math.NaN(), math.NaN()
 		return s
 	}
 	s.Method = rs[0].Method
 	secs := make([]float64, len(rs))
-	er := 0.0
+	er, ncc := 0.0, 0.0
 	for i, r := range rs {
 		s.PSNR += r.PSNR
 		s.SSIM += r.SSIM
@@ -75,6 +84,10 @@ func Summarize(rs []CaseResult) Stats {
 			er += *r.ErrorRatio
 			s.NRatio++
 		}
+		if r.KernelNCC != nil {
+			ncc += *r.KernelNCC
+			s.NKernel++
+		}
 	}
 	n := float64(len(rs))
 	s.PSNR /= n
@@ -82,6 +95,9 @@ func Summarize(rs []CaseResult) Stats {
 	s.MeanSeconds /= n
 	if s.NRatio > 0 {
 		s.ErrorRatio = er / float64(s.NRatio)
+	}
+	if s.NKernel > 0 {
+		s.KernelNCC = ncc / float64(s.NKernel)
 	}
 	sort.Float64s(secs)
 	if m := len(secs); m%2 == 1 {
@@ -93,7 +109,7 @@ func Summarize(rs []CaseResult) Stats {
 }
 
 // csvHeader is the first row of results.csv.
-var csvHeader = []string{"case", "category", "method", "psnr", "ssim", "error_ratio", "kernel_ncc", "kernel_ssd", "shift_x", "shift_y", "seconds", "kernel_size", "image", "kernel"}
+var csvHeader = []string{"case", "category", "method", "psnr", "ssim", "error_ratio", "kernel_ncc", "kernel_ssd", "shift_x", "shift_y", "seconds", "kernel_size", "image", "kernel", "config", "truth_psnr"}
 
 // writeResults writes rs as results.csv and results.json in dir.
 func writeResults(dir string, rs []CaseResult) error {
@@ -110,7 +126,7 @@ func writeResults(dir string, rs []CaseResult) error {
 	for _, r := range rs {
 		w.Write([]string{r.Case, r.Category, r.Method, num(r.PSNR), num(r.SSIM), opt(r.ErrorRatio),
 			opt(r.KernelNCC), opt(r.KernelSSD), num(r.ShiftX), num(r.ShiftY), num(r.Seconds),
-			strconv.Itoa(r.KernelSize), r.Image, r.Kernel})
+			strconv.Itoa(r.KernelSize), r.Image, r.Kernel, r.Config, opt(r.TruthPSNR)})
 	}
 	w.Flush()
 	if err := w.Error(); err != nil {

@@ -99,6 +99,10 @@ func (r *Runner) Run(ctx context.Context, d *Dataset, method string, opt Options
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("bench: %w", err)
 	}
+	config := r.Methods.config(m)
+	if err := checkConfig(d, dir, m.Name, config); err != nil {
+		return nil, err
+	}
 	results := make([]*CaseResult, len(cases))
 	todo := 0
 	for i, c := range cases {
@@ -122,7 +126,7 @@ func (r *Runner) Run(ctx context.Context, d *Dataset, method string, opt Options
 		if runErr = ctx.Err(); runErr != nil {
 			break
 		}
-		res, err := r.runCase(ctx, c, m, dir)
+		res, err := r.runCase(ctx, d, c, m, dir)
 		if err != nil {
 			runErr = err
 			break
@@ -180,27 +184,59 @@ func collect(d *Dataset, dir string) ([]CaseResult, error) {
 	return out, nil
 }
 
+// checkConfig fails when dir holds a result of method made with settings
+// other than config.
+func checkConfig(d *Dataset, dir, method, config string) error {
+	done, err := collect(d, dir)
+	if err != nil {
+		return err
+	}
+	for _, res := range done {
+		if res.Config != config {
+			return fmt.Errorf("bench: %s holds %s results made with other settings (%q, now %q); choose another output folder or remove it",
+				dir, method, res.Config, config)
+		}
+	}
+	return nil
+}
+
+// config returns the settings description of m's blind or reference method.
+func (m Methods) config(x Method) string {
+	if x.Reference != "" {
+		return m.Config[x.Reference]
+	}
+	return m.Config[x.Blind]
+}
+
+// output is what a method made of a case.
+type output struct {
+	image  *imageio.Image
+	kernel *plane.Plane   // the kernel used; nil for the blurry row
+	truth  *imageio.Image // the ground truth to score against, nil for the case's
+}
+
 // runCase runs m on c, scores it and writes its files (the result file
 // last, atomically, so it marks a complete case).
-func (r *Runner) runCase(ctx context.Context, c Case, m Method, dir string) (*CaseResult, error) {
+func (r *Runner) runCase(ctx context.Context, d *Dataset, c Case, m Method, dir string) (*CaseResult, error) {
 	s, err := c.Load()
 	if err != nil {
 		return nil, err
 	}
 	start := time.Now()
-	out, k, err := r.apply(ctx, c, m, s)
+	o, err := r.apply(ctx, c, m, s)
 	if err != nil {
 		return nil, fmt.Errorf("bench: %s on %s: %w", m.Name, c.Name, err)
 	}
 	secs := time.Since(start).Seconds()
+	out, k := o.image, o.kernel
 	for _, p := range out.Channels {
 		p.Clamp(0, 1)
 	}
-	res := &CaseResult{Case: c.Name, Category: c.Category, Method: m.Name, Seconds: secs, Image: c.Name + ".png"}
+	res := &CaseResult{Case: c.Name, Category: c.Category, Method: m.Name, Seconds: secs, Image: c.Name + ".png", Config: r.Methods.config(m)}
 	if m.Blind != "" {
 		res.KernelSize = c.KernelSize
 	}
-	if err := r.score(ctx, res, c, m, s, out, k); err != nil {
+	if err := r.score(ctx, d, res, m, s, o); err != nil {
 		return nil, fmt.Errorf("bench: scoring %s on %s: %w", m.Name, c.Name, err)
 	}
 	if err := imageio.WritePNG(filepath.Join(dir, res.Image), out, imageio.Depth8); err != nil {
@@ -218,15 +254,20 @@ func (r *Runner) runCase(ctx context.Context, c Case, m Method, dir string) (*Ca
 	return res, nil
 }
 
-// apply runs the method and returns its image and the kernel it used (nil
-// for the blurry row).
-func (r *Runner) apply(ctx context.Context, c Case, m Method, s *Sample) (*imageio.Image, *plane.Plane, error) {
+// apply runs the method.
+func (r *Runner) apply(ctx context.Context, c Case, m Method, s *Sample) (output, error) {
 	switch {
 	case m.Name == Blurry:
-		return s.Blurry.Clone(), nil, nil
+		return output{image: s.Blurry.Clone()}, nil
 	case m.KnownKernel:
 		out, err := r.deconvolve(ctx, m.NonBlind, s.Blurry, s.Kernel)
-		return out, s.Kernel, err
+		return output{image: out, kernel: s.Kernel}, err
+	case m.Reference != "":
+		out, k, truth, err := r.Methods.Reference[m.Reference](ctx, s, r.Recorder)
+		if err == nil && (out == nil || out.W() != s.Sharp.W() || out.H() != s.Sharp.H() || truth != nil && (truth.W() != out.W() || truth.H() != out.H())) {
+			err = fmt.Errorf("reference method %s returned an image or ground truth of the wrong size", m.Reference)
+		}
+		return output{image: out, kernel: k, truth: truth}, err
 	}
 	blind := r.Methods.Blind[m.Blind]
 	var y, cb, cr *plane.Plane
@@ -235,27 +276,27 @@ func (r *Runner) apply(ctx context.Context, c Case, m Method, s *Sample) (*image
 	} else {
 		var err error
 		if y, cb, cr, err = imageio.RGBToYCbCr(s.Blurry); err != nil {
-			return nil, nil, err
+			return output{}, err
 		}
 	}
 	img, k, err := blind(ctx, y, c.KernelSize, r.Recorder)
 	if err != nil {
-		return nil, nil, err
+		return output{}, err
 	}
 	if m.NonBlind != "" {
 		out, err := r.deconvolve(ctx, m.NonBlind, s.Blurry, k)
-		return out, k, err
+		return output{image: out, kernel: k}, err
 	}
 	img = fitTo(img, y.W, y.H)
 	if img == nil {
-		return nil, nil, fmt.Errorf("blind method %s returned an image smaller than the %dx%d input", m.Blind, y.W, y.H)
+		return output{}, fmt.Errorf("blind method %s returned an image smaller than the %dx%d input", m.Blind, y.W, y.H)
 	}
 	if s.Blurry.IsGray() {
-		return imageio.NewGray(img), k, nil
+		return output{image: imageio.NewGray(img), kernel: k}, nil
 	}
 	// The SelfDeblur authors' colour scheme: deblurred luma, blurry chroma.
 	out, err := imageio.YCbCrToRGB(img, cb, cr)
-	return out, k, err
+	return output{image: out, kernel: k}, err
 }
 
 // deconvolve runs the non-blind method called name on every channel of im.
@@ -289,14 +330,25 @@ func fitTo(p *plane.Plane, w, h int) *plane.Plane {
 	return p.CropCenter(w, h)
 }
 
-// score fills res's image metrics, kernel metrics and error ratio.
-func (r *Runner) score(ctx context.Context, res *CaseResult, c Case, m Method, s *Sample, out *imageio.Image, k *plane.Plane) error {
-	p := metrics.Standard()
-	sc, err := metrics.ScoreImage(out, s.Sharp, p)
+// score fills res's image metrics (with d's protocol), kernel metrics and
+// error ratio.
+func (r *Runner) score(ctx context.Context, d *Dataset, res *CaseResult, m Method, s *Sample, o output) error {
+	truth := s.Sharp
+	if o.truth != nil {
+		truth = o.truth
+		tr, err := d.Score(o.truth, s.Sharp)
+		if err != nil {
+			return err
+		}
+		v := min(tr.PSNR, 100)
+		res.TruthPSNR = &v
+	}
+	sc, err := d.Score(o.image, truth)
 	if err != nil {
 		return err
 	}
 	res.PSNR, res.SSIM, res.ShiftX, res.ShiftY = min(sc.PSNR, 100), sc.SSIM, sc.DX, sc.DY
+	k := o.kernel
 	if k == nil {
 		return nil
 	}
@@ -310,36 +362,45 @@ func (r *Runner) score(ctx context.Context, res *CaseResult, c Case, m Method, s
 		one := 1.0
 		res.ErrorRatio = &one
 		return nil
+	case m.Reference != "":
+		return nil // its kernel explains another blurry image
 	case m.NonBlind != "":
-		return r.errorRatio(ctx, res, m.NonBlind, s, out)
+		return r.errorRatio(ctx, d, res, m.NonBlind, s, o.image)
 	case r.Methods.Ratio != "":
 		est, err := r.deconvolve(ctx, r.Methods.Ratio, s.Blurry, k)
 		if err != nil {
 			return err
 		}
-		return r.errorRatio(ctx, res, r.Methods.Ratio, s, clamp(est))
+		return r.errorRatio(ctx, d, res, r.Methods.Ratio, s, clamp(est))
 	}
 	return nil
 }
 
 // errorRatio sets res.ErrorRatio from est (deconvolved by non-blind method
-// nb with the estimated kernel, clamped) and nb with the true kernel.
-func (r *Runner) errorRatio(ctx context.Context, res *CaseResult, nb string, s *Sample, est *imageio.Image) error {
+// nb with the estimated kernel, clamped) and nb with the true kernel: the
+// ratio of their SSDs, each aligned to the ground truth on its own with
+// d's protocol (for the standard protocol, metrics.ErrorRatio).
+func (r *Runner) errorRatio(ctx context.Context, d *Dataset, res *CaseResult, nb string, s *Sample, est *imageio.Image) error {
 	truth, err := r.deconvolve(ctx, nb, s.Blurry, s.Kernel)
 	if err != nil {
 		return err
 	}
-	e, g, err := metrics.ScoringPlanes(est, s.Sharp)
+	e, err := d.Score(est, s.Sharp)
 	if err != nil {
 		return err
 	}
-	tk, _, err := metrics.ScoringPlanes(clamp(truth), s.Sharp)
+	t, err := d.Score(clamp(truth), s.Sharp)
 	if err != nil {
 		return err
 	}
-	v, err := metrics.ErrorRatio(e, tk, g, metrics.Standard())
-	if err != nil {
-		return err
+	var v float64
+	switch {
+	case t.SSD == 0 && e.SSD == 0:
+		v = 1
+	case t.SSD == 0:
+		return nil
+	default:
+		v = e.SSD / t.SSD
 	}
 	if !math.IsInf(v, 0) && !math.IsNaN(v) {
 		res.ErrorRatio = &v

@@ -31,8 +31,10 @@ func WriteSummary(outDir string, d *Dataset) error {
 		return err
 	}
 	var md string
-	switch d.Name {
-	case "lai":
+	switch {
+	case d.summary != nil:
+		md = d.summary(byMethod, len(d.Cases()))
+	case d.Name == "lai":
 		md = LaiSummary(byMethod)
 	default:
 		md = LevinSummary(byMethod, len(d.Cases()))

@@ -40,6 +40,15 @@ func methodTable() []struct {
 		{"saturated", func(ctx context.Context, y, k *plane.Plane) (*plane.Plane, error) {
 			return Saturated(ctx, y, k, SaturatedOptions{})
 		}},
+		{"wiener-circular", func(ctx context.Context, y, k *plane.Plane) (*plane.Plane, error) {
+			return Wiener(ctx, y, k, WienerOptions{Model: Model{Boundary: BoundaryCircular}})
+		}},
+		{"hl-circular", func(ctx context.Context, y, k *plane.Plane) (*plane.Plane, error) {
+			return HyperLaplacian(ctx, y, k, HyperLaplacianOptions{Model: Model{Boundary: BoundaryCircular}})
+		}},
+		{"irls-circular", func(ctx context.Context, y, k *plane.Plane) (*plane.Plane, error) {
+			return IRLS(ctx, y, k, IRLSOptions{Model: Model{Boundary: BoundaryCircular}})
+		}},
 	}
 }
 
@@ -65,6 +74,9 @@ func Methods() []string {
 //	hl-reflect      HyperLaplacian, alpha 2/3, BoundaryReflect (for comparison)
 //	irls            IRLS (Levin et al. sparse prior, alpha 0.8), valid model
 //	saturated       Saturated (clipped pixels ignored), IRLS, valid model
+//	wiener-circular Wiener, BoundaryCircular (for circularly blurred images)
+//	hl-circular     HyperLaplacian, alpha 2/3, BoundaryCircular
+//	irls-circular   IRLS, BoundaryCircular
 func Lookup(name string) (Method, error) {
 	for _, m := range methodTable() {
 		if m.name == name {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/deblur/deblur"
 	"github.com/deblur/deblur/deconv"
+	"github.com/deblur/deblur/generator"
 	"github.com/deblur/deblur/imageio"
 	"github.com/deblur/deblur/internal/blas"
 	"github.com/deblur/deblur/selfdeblur"
@@ -30,6 +31,8 @@ type runFlags struct {
 	tv, lrImage, lrKernel     float64
 	quiet                     bool
 	finish                    string
+	method                    string
+	restarts                  int
 }
 
 func newRunFlagSet(env *cliEnv, f *runFlags) *flag.FlagSet {
@@ -40,7 +43,9 @@ func newRunFlagSet(env *cliEnv, f *runFlags) *flag.FlagSet {
 	fs.StringVar(&f.reportOut, "report", "", "JSON report `PATH` (default: OUT with .json)")
 	fs.IntVar(&f.kernelSize, "kernel-size", 0, "blur kernel size `K` in pixels (K x K; required, >= 3; a little too large is safe)")
 	fs.StringVar(&f.preset, "preset", "fast", "settings preset: fast (demo, ~1 min on small images) or paper (the published configuration, slow)")
-	fs.IntVar(&f.iters, "iters", 0, "iterations (0: the preset's)")
+	fs.StringVar(&f.method, "method", methodSelfDeblur, "blind `METHOD`: selfdeblur, or deep-deblur / deep-deblur-slack (Algorithms 1 / 2 of the deep generative priors method, with the shipped digit and kernel generators: 28x28 gray digits only)")
+	fs.IntVar(&f.iters, "iters", 0, "iterations, or steps (0: the preset's; deep-deblur 6000, deep-deblur-slack 10000; deep-deblur's step decay scales to iters/6)")
+	fs.IntVar(&f.restarts, "restarts", 0, "deep-deblur*: random restarts, run as one batch (0: the method's, 10)")
 	fs.IntVar(&f.width, "width", 0, "channels of the image network (0: the preset's; paper 128)")
 	fs.IntVar(&f.skip, "skip", 0, "skip channels of the image network (0: the preset's; paper 16)")
 	fs.Uint64Var(&f.seed, "seed", 1, "random seed: the same seed and input give the same output")
@@ -55,7 +60,8 @@ func newRunFlagSet(env *cliEnv, f *runFlags) *flag.FlagSet {
 	fs.StringVar(&f.finish, "finish", "", "non-blind `METHOD` to finish with: deconvolve every channel of the input with the estimated kernel ("+strings.Join(deconv.Methods(), ", ")+"; default none)")
 	fs.Usage = func() {
 		fmt.Fprintln(env.stderr, "Usage: deblur [flags] -kernel-size K IN.(png|jpg)")
-		fmt.Fprintln(env.stderr, "\nEstimates the blur kernel and the sharp image with SelfDeblur. Writes the image (PNG),")
+		fmt.Fprintln(env.stderr, "       deblur -method deep-deblur|deep-deblur-slack [flags] DIGIT.png   (28x28 gray)")
+		fmt.Fprintln(env.stderr, "\nEstimates the blur kernel and the sharp image with SelfDeblur (or a deep generative prior). Writes the image (PNG),")
 		fmt.Fprintln(env.stderr, "the kernel as a viewable PNG and a JSON report. Ctrl-C stops early and still writes them.")
 		fmt.Fprintln(env.stderr, "\nFlags:")
 		fs.PrintDefaults()
@@ -111,6 +117,16 @@ func (f *runFlags) settings() (selfdeblur.Settings, error) {
 	}
 	s.Seed, s.TVWeight = f.seed, f.tv
 	s.Solver, s.Loss, s.KernelNet = selfdeblur.Solver(f.solver), selfdeblur.Loss(f.loss), selfdeblur.KernelNet(f.kernelNet)
+	if s.KernelNet == selfdeblur.KernelPrior {
+		if f.kernelSize > generator.KernelSize {
+			return s, usagef("-kernel-net %s: -kernel-size %d is larger than the kernel generator's %dx%d kernels", selfdeblur.KernelPrior, f.kernelSize, generator.KernelSize, generator.KernelSize)
+		}
+		dec, err := generator.PretrainedKernelVAE()
+		if err != nil {
+			return s, err
+		}
+		s.KernelDecoder = dec
+	}
 	if err := s.Validate(); err != nil {
 		return s, usageError{err}
 	}
@@ -125,6 +141,16 @@ func runDeblur(env *cliEnv, args []string) error {
 		return err
 	}
 	in := pos[0]
+	switch f.method {
+	case methodSelfDeblur:
+		if err := onlyFor(fs, f.method, "restarts"); err != nil {
+			return err
+		}
+	case methodDeepDeblur, methodDeepDeblurSlack:
+		return runDeepPrior(env, fs, &f, in)
+	default:
+		return usagef("unknown -method %q (%s, %s or %s)", f.method, methodSelfDeblur, methodDeepDeblur, methodDeepDeblurSlack)
+	}
 	if f.kernelSize == 0 {
 		return usagef("-kernel-size is required")
 	}
@@ -170,7 +196,7 @@ func runDeblur(env *cliEnv, args []string) error {
 		}
 		res.Image = fin
 	}
-	rep := newRunReport(in, outs, s, res, runErr)
+	rep := newRunReport(in, outs, methodSelfDeblur, s, res, runErr)
 	if f.finish != "" {
 		rep.Finish = f.finish
 		if !res.Image.IsGray() {

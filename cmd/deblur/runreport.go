@@ -9,27 +9,26 @@ import (
 
 	"github.com/deblur/deblur"
 	"github.com/deblur/deblur/internal/atomicfile"
-	"github.com/deblur/deblur/selfdeblur"
 )
 
 // runReport is the JSON written next to the deblurred image.
 type runReport struct {
-	Version     string              `json:"version"`
-	Backend     string              `json:"gemm_backend"`
-	Method      string              `json:"method"`
-	Input       string              `json:"input"`
-	Outputs     map[string]string   `json:"outputs"`
-	Settings    selfdeblur.Settings `json:"settings"`
-	Iterations  int                 `json:"iterations"`
-	Completed   bool                `json:"completed"`
-	Error       string              `json:"error,omitempty"`
-	FinalLoss   *float64            `json:"final_loss"`
-	WallSeconds float64             `json:"wall_seconds"`
-	LossCurve   []float64           `json:"loss_curve"`
-	Kernel      kernelReport        `json:"kernel"`
-	Colour      string              `json:"colour"`
-	Finish      string              `json:"nonblind_finish,omitempty"`
-	Created     string              `json:"created"`
+	Version     string            `json:"version"`
+	Backend     string            `json:"gemm_backend"`
+	Method      string            `json:"method"`
+	Input       string            `json:"input"`
+	Outputs     map[string]string `json:"outputs"`
+	Settings    any               `json:"settings"`
+	Iterations  int               `json:"iterations"`
+	Completed   bool              `json:"completed"`
+	Error       string            `json:"error,omitempty"`
+	FinalLoss   *float64          `json:"final_loss"`
+	WallSeconds float64           `json:"wall_seconds"`
+	LossCurve   []float64         `json:"loss_curve"`
+	Kernel      kernelReport      `json:"kernel"`
+	Colour      string            `json:"colour"`
+	Finish      string            `json:"nonblind_finish,omitempty"`
+	Created     string            `json:"created"`
 }
 
 type kernelReport struct {
@@ -38,9 +37,10 @@ type kernelReport struct {
 	Values      [][]float64 `json:"values"`
 }
 
-func newRunReport(in string, o outputSet, s selfdeblur.Settings, res *deblur.Result, runErr error) *runReport {
+// newRunReport describes a run of method with settings s.
+func newRunReport(in string, o outputSet, method string, s any, res *deblur.Result, runErr error) *runReport {
 	r := &runReport{
-		Version: version, Backend: backendName(), Method: "selfdeblur", Input: in,
+		Version: version, Backend: backendName(), Method: method, Input: in,
 		Outputs:     map[string]string{"image": o.image, "kernel": o.kernel, "report": o.report},
 		Settings:    s,
 		Iterations:  res.Iterations,
