@@ -25,7 +25,7 @@ const (
 )
 
 // selfDeblurFlags are the flags that only SelfDeblur uses.
-var selfDeblurFlags = []string{"kernel-size", "preset", "width", "skip", "solver", "loss", "ssim-from", "tv", "lr-image", "lr-kernel", "kernel-net"}
+var selfDeblurFlags = []string{"kernel-size", "estimate-size", "preset", "width", "skip", "solver", "loss", "ssim-from", "tv", "lr-image", "lr-kernel", "kernel-net"}
 
 // onlyFor returns a usage error naming the first of flags that was set on
 // the command line, which method does not take.
@@ -82,6 +82,9 @@ func runDeepPrior(env *cliEnv, fs *flag.FlagSet, f *runFlags, in string) error {
 	}
 	if f.iters < 0 || f.restarts < 0 {
 		return usagef("-iters %d and -restarts %d must not be negative", f.iters, f.restarts)
+	}
+	if f.finish == "auto" || f.finish == "none" {
+		f.finish = "" // the generator's image is the output
 	}
 	if f.finish != "" {
 		if _, err := deconv.Lookup(f.finish); err != nil {

@@ -31,6 +31,7 @@ type runFlags struct {
 	tv, lrImage, lrKernel     float64
 	quiet                     bool
 	finish                    string
+	estimateSize              int
 	method                    string
 	restarts                  int
 }
@@ -41,7 +42,7 @@ func newRunFlagSet(env *cliEnv, f *runFlags) *flag.FlagSet {
 	fs.StringVar(&f.out, "o", "", "output image `PATH` (PNG; default: IN with -deblurred.png)")
 	fs.StringVar(&f.kernelOut, "kernel-out", "", "kernel image `PATH` (default: OUT with -kernel.png)")
 	fs.StringVar(&f.reportOut, "report", "", "JSON report `PATH` (default: OUT with .json)")
-	fs.IntVar(&f.kernelSize, "kernel-size", 0, "blur kernel size `K` in pixels (K x K; required, >= 3; a little too large is safe)")
+	fs.IntVar(&f.kernelSize, "kernel-size", 0, "blur kernel size `K` in pixels (K x K, >= 3; a little too large is safe; 0: chosen from the image size, about 12 % of the estimation region's shorter side, then trimmed to the kernel's support)")
 	fs.StringVar(&f.preset, "preset", "fast", "settings preset: fast (demo, ~1 min on small images) or paper (the published configuration, slow)")
 	fs.StringVar(&f.method, "method", methodSelfDeblur, "blind `METHOD`: selfdeblur, or deep-deblur / deep-deblur-slack (Algorithms 1 / 2 of the deep generative priors method, with the shipped digit and kernel generators: 28x28 gray digits only)")
 	fs.IntVar(&f.iters, "iters", 0, "iterations, or steps (0: the preset's; deep-deblur 6000, deep-deblur-slack 10000; deep-deblur's step decay scales to iters/6)")
@@ -57,9 +58,10 @@ func newRunFlagSet(env *cliEnv, f *runFlags) *flag.FlagSet {
 	fs.Float64Var(&f.lrKernel, "lr-kernel", 0, "learning rate of the kernel network (0: the preset's: paper 1e-4, fast 1e-3)")
 	fs.StringVar(&f.kernelNet, "kernel-net", string(selfdeblur.KernelFCN), "kernel network: "+joinKernelNets())
 	fs.BoolVar(&f.quiet, "q", false, "quiet: no progress output")
-	fs.StringVar(&f.finish, "finish", "", "non-blind `METHOD` to finish with: deconvolve every channel of the input with the estimated kernel ("+strings.Join(deconv.Methods(), ", ")+"; default none)")
+	fs.StringVar(&f.finish, "finish", "auto", "non-blind `METHOD` that makes the output: every channel of the input deconvolved with the estimated kernel (auto: irls up to 0.3 megapixels, else hl-reflect; "+strings.Join(deconv.Methods(), ", ")+"), or none for SelfDeblur's own image (colour: its luma with the blurry chroma)")
+	fs.IntVar(&f.estimateSize, "estimate-size", 320, "estimate the kernel on the most informative `N` x N window of larger images (0: always the whole image; needs a -finish method)")
 	fs.Usage = func() {
-		fmt.Fprintln(env.stderr, "Usage: deblur [flags] -kernel-size K IN.(png|jpg)")
+		fmt.Fprintln(env.stderr, "Usage: deblur [flags] IN.(png|jpg)")
 		fmt.Fprintln(env.stderr, "       deblur -method deep-deblur|deep-deblur-slack [flags] DIGIT.png   (28x28 gray)")
 		fmt.Fprintln(env.stderr, "\nEstimates the blur kernel and the sharp image with SelfDeblur (or a deep generative prior). Writes the image (PNG),")
 		fmt.Fprintln(env.stderr, "the kernel as a viewable PNG and a JSON report. Ctrl-C stops early and still writes them.")
@@ -151,20 +153,23 @@ func runDeblur(env *cliEnv, args []string) error {
 	default:
 		return usagef("unknown -method %q (%s, %s or %s)", f.method, methodSelfDeblur, methodDeepDeblur, methodDeepDeblurSlack)
 	}
-	if f.kernelSize == 0 {
-		return usagef("-kernel-size is required")
+	if f.kernelSize != 0 && f.kernelSize < 3 {
+		return usagef("-kernel-size %d: must be at least 3 (or 0 to choose it)", f.kernelSize)
 	}
-	if f.kernelSize < 3 {
-		return usagef("-kernel-size %d: must be at least 3", f.kernelSize)
+	if f.estimateSize < 0 {
+		return usagef("-estimate-size %d: must be 0 or positive", f.estimateSize)
 	}
-	s, err := f.settings()
-	if err != nil {
-		return err
-	}
-	if f.finish != "" {
+	switch f.finish {
+	case "auto", "none":
+	default:
 		if _, err := deconv.Lookup(f.finish); err != nil {
 			return usageError{err}
 		}
+	}
+	probe := f
+	probe.kernelSize = max(f.kernelSize, 3)
+	if _, err := probe.settings(); err != nil { // flag errors before reading the image
+		return err
 	}
 	outs := outputPaths(in, f.out, f.kernelOut, f.reportOut)
 	if err := checkWritable(outs.image, outs.kernel, outs.report); err != nil {
@@ -174,33 +179,56 @@ func runDeblur(env *cliEnv, args []string) error {
 	if err != nil {
 		return usageError{err}
 	}
-	if f.kernelSize > im.W() || f.kernelSize > im.H() {
-		return usagef("-kernel-size %d is larger than the %dx%d image", f.kernelSize, im.W(), im.H())
+	// The kernel is estimated on the whole image or on a window of it.
+	ew, eh := im.W(), im.H()
+	if f.estimateSize > 0 && f.finish != "none" {
+		ew, eh = min(ew, f.estimateSize), min(eh, f.estimateSize)
+	}
+	autoSize := f.kernelSize == 0
+	if autoSize {
+		f.kernelSize = selfdeblur.AutoKernelSize(ew, eh)
+		if selfdeblur.KernelNet(f.kernelNet) == selfdeblur.KernelPrior {
+			f.kernelSize = min(f.kernelSize, generator.KernelSize-1)
+		}
+	}
+	if f.kernelSize > ew || f.kernelSize > eh {
+		return usagef("-kernel-size %d is larger than the %dx%d image (or estimation window)", f.kernelSize, ew, eh)
+	}
+	s, err := f.settings()
+	if err != nil {
+		return err
+	}
+	opt := deblur.Options{SelfDeblur: s, Trim: autoSize}
+	switch f.finish {
+	case "none":
+	case "auto":
+		opt.Finish = deblur.AutoFinish(im.W(), im.H())
+	default:
+		opt.Finish = f.finish
+	}
+	if opt.Finish != "" {
+		opt.EstimateSize = f.estimateSize
 	}
 	if !f.quiet {
-		s.Recorder = &progressPrinter{w: env.stderr, tty: env.stderrIsTTY}
+		opt.SelfDeblur.Recorder = &progressPrinter{w: env.stderr, tty: env.stderrIsTTY}
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	res, runErr := deblur.SelfDeblurPlanes(ctx, im, s)
+	res, runErr := deblur.BlindPlanes(ctx, im, opt)
 	if res == nil {
 		if runErr != nil && strings.Contains(runErr.Error(), "too small") {
 			return usageError{runErr}
 		}
 		return runErr
 	}
-	if f.finish != "" && runErr == nil {
-		fin, err := deblur.Deconvolve(ctx, im, res.Kernel, f.finish)
-		if err != nil {
-			return fmt.Errorf("non-blind finish: %w", err)
-		}
-		res.Image = fin
-	}
 	rep := newRunReport(in, outs, methodSelfDeblur, s, res, runErr)
-	if f.finish != "" {
-		rep.Finish = f.finish
+	rep.KernelSizeAuto = autoSize
+	w := res.Window
+	rep.Window = &[4]int{w.Min.X, w.Min.Y, w.Dx(), w.Dy()}
+	if opt.Finish != "" && runErr == nil {
+		rep.Finish = opt.Finish
 		if !res.Image.IsGray() {
-			rep.Colour = "kernel estimated on BT.601 luma; every RGB channel deconvolved with it (" + f.finish + ")"
+			rep.Colour = "kernel estimated on BT.601 luma; every RGB channel deconvolved with it (" + opt.Finish + ")"
 		}
 	}
 	if err := writeOutputs(outs, res, rep); err != nil {

@@ -108,7 +108,9 @@ func TestRunErrors(t *testing.T) {
 		msg  string
 	}{
 		{"no input", []string{"-kernel-size", "5"}, 2, "exactly one input"},
-		{"missing kernel size", []string{gray}, 2, "-kernel-size is required"},
+		{"negative kernel size", []string{"-kernel-size", "-1", gray}, 2, "at least 3"},
+		{"negative estimate size", []string{"-estimate-size", "-1", gray}, 2, "-estimate-size"},
+		{"bad finish", []string{"-finish", "magic", gray}, 2, "magic"},
 		{"kernel size too small", []string{"-kernel-size", "2", gray}, 2, "at least 3"},
 		{"kernel larger than image", []string{"-kernel-size", "49", "-o", out, gray}, 2, "larger than"},
 		{"missing file", []string{"-kernel-size", "5", "-o", out, filepath.Join(dir, "nope.png")}, 2, "nope.png"},
@@ -188,5 +190,43 @@ func TestDeconvCommandAndFinish(t *testing.T) {
 	data, _ := os.ReadFile(filepath.Join(dir, "fin.json"))
 	if !strings.Contains(string(data), `"nonblind_finish": "hyperlaplacian"`) || !strings.Contains(string(data), "every RGB channel") {
 		t.Errorf("report does not record the finish: %s", data)
+	}
+}
+
+// TestRunAutoKernelSizeAndWindow: without -kernel-size the tool picks the
+// size from the estimation window (40x40 here: 9), trims the kernel, and
+// deconvolves every channel of the whole colour image (auto finish).
+func TestRunAutoKernelSizeAndWindow(t *testing.T) {
+	dir := t.TempDir()
+	_, colour := writeBlurry(t, dir)
+	out := filepath.Join(dir, "auto.png")
+	code, _, stderr := runCLI("-estimate-size", "40", "-iters", "6", "-width", "8", "-skip", "4", "-q", "-o", out, colour)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	im, err := imageio.Read(out)
+	if err != nil || im.W() != 48 || im.H() != 48 || im.IsGray() {
+		t.Fatalf("output image: %v", err)
+	}
+	var rep struct {
+		Auto     bool   `json:"kernel_size_auto"`
+		Window   []int  `json:"estimation_window"`
+		Finish   string `json:"nonblind_finish"`
+		Colour   string `json:"colour"`
+		Settings struct {
+			KernelSize int
+		} `json:"settings"`
+		Kernel struct{ Size int } `json:"kernel"`
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "auto.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(data, &rep); err != nil {
+		t.Fatal(err)
+	}
+	if !rep.Auto || rep.Settings.KernelSize != 9 || rep.Kernel.Size > 9 || len(rep.Window) != 4 ||
+		rep.Window[2] != 40 || rep.Window[3] != 40 || rep.Finish != "irls" || !strings.Contains(rep.Colour, "every RGB channel") {
+		t.Errorf("report: %s", data)
 	}
 }

@@ -28,7 +28,12 @@ type runReport struct {
 	Kernel      kernelReport      `json:"kernel"`
 	Colour      string            `json:"colour"`
 	Finish      string            `json:"nonblind_finish,omitempty"`
-	Created     string            `json:"created"`
+	// KernelSizeAuto is set when the tool chose the kernel size (the
+	// kernel was then trimmed to its support).
+	KernelSizeAuto bool `json:"kernel_size_auto,omitempty"`
+	// Window is the region the kernel was estimated on: x, y, width, height.
+	Window  *[4]int `json:"estimation_window,omitempty"`
+	Created string  `json:"created"`
 }
 
 type kernelReport struct {
