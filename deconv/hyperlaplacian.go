@@ -103,39 +103,81 @@ func (p *problem) hqs(ctx context.Context, x []float64, o HyperLaplacianOptions)
 	dxStencil.power(base, 1, p.gw, p.gh)
 	dyStencil.power(base, 1, p.gw, p.gh)
 	prior := make([]float64, len(base))
+	var xs, rs []complex128 // spectra of x and of the residual (valid model)
+	var inv []float64
+	if !p.periodic {
+		xs = p.forward(x)
+		rs = make([]complex128, len(xs))
+		inv = make([]float64, len(base))
+	}
+	apply := func(q, d []complex128) { p.applyNormalSpec(q, d, prior) }
 	for beta := o.Beta0; beta <= o.BetaMax*(1+1e-9); beta *= o.BetaRate {
 		sh, err := newShrinker(o.Alpha, beta)
 		if err != nil {
 			return err
 		}
 		lb := o.Lambda * beta
-		for i, v := range base {
-			prior[i] = lb * v
+		forChunks(len(base), func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				prior[i] = lb * base[i]
+			}
+		})
+		if inv != nil {
+			p.invDen(inv, prior)
 		}
 		for inner := 0; inner < o.Inner; inner++ {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			dxStencil.apply(gx, x, p.gw, p.gh)
-			dyStencil.apply(gy, x, p.gw, p.gh)
-			for i := range gx {
-				gx[i] = sh.apply(gx[i])
-				gy[i] = sh.apply(gy[i])
-			}
-			copy(rhs, p.ktwy)
-			dxStencil.addT(rhs, gx, lb, p.gw, p.gh)
-			dyStencil.addT(rhs, gy, lb, p.gw, p.gh)
+			p.shrinkGradients(gx, gy, x, sh)
+			p.priorRHS(rhs, gx, gy, lb)
 			if p.periodic {
 				p.solveCirculant(x, rhs, prior)
 				continue
 			}
-			if _, err := cgSolve(ctx,
-				func(dst, src []float64) { p.applyNormal(dst, src, prior) },
-				func(dst, src []float64) { p.solveCirculant(dst, src, prior) },
-				rhs, x, o.CGIter, 1e-6); err != nil {
+			p.plan.Forward(rs, rhs)
+			if _, err := p.pcg(ctx, apply, inv, xs, rs, o.CGIter, 1e-6); err != nil {
 				return err
 			}
+			p.inverse(x, xs)
 		}
 	}
 	return nil
+}
+
+// shrinkGradients writes the shrunk horizontal and vertical forward
+// differences of x into gx and gy.
+func (p *problem) shrinkGradients(gx, gy, x []float64, sh *shrinker) {
+	gw, gh := p.gw, p.gh
+	forRows(gh, gw, func(lo, hi int) {
+		for j := lo; j < hi; j++ {
+			row := x[j*gw : (j+1)*gw]
+			next := x[((j+1)%gh)*gw:]
+			next = next[:gw]
+			ox, oy := gx[j*gw:(j+1)*gw], gy[j*gw:(j+1)*gw]
+			for i := 0; i < gw-1; i++ {
+				ox[i] = sh.apply(row[i+1] - row[i])
+				oy[i] = sh.apply(next[i] - row[i])
+			}
+			ox[gw-1] = sh.apply(row[0] - row[gw-1])
+			oy[gw-1] = sh.apply(next[gw-1] - row[gw-1])
+		}
+	})
+}
+
+// priorRHS writes K^T Wd y + lb (Dx^T gx + Dy^T gy) into rhs.
+func (p *problem) priorRHS(rhs, gx, gy []float64, lb float64) {
+	gw, gh := p.gw, p.gh
+	forRows(gh, gw, func(lo, hi int) {
+		for j := lo; j < hi; j++ {
+			// Dx^T g (i) = g(i-1) - g(i), Dy^T likewise in j.
+			o, po := j*gw, ((j+gh-1)%gh)*gw
+			r, k := rhs[o:o+gw], p.ktwy[o:o+gw]
+			cx, cy, py := gx[o:o+gw], gy[o:o+gw], gy[po:po+gw]
+			r[0] = k[0] + lb*(cx[gw-1]-cx[0]+py[0]-cy[0])
+			for i := 1; i < gw; i++ {
+				r[i] = k[i] + lb*(cx[i-1]-cx[i]+py[i]-cy[i])
+			}
+		}
+	})
 }

@@ -67,9 +67,12 @@ type problem struct {
 	ktwy     []float64    // K^T (wd * y)
 	periodic bool         // data weight 1 everywhere: the system is circulant
 
+	colw []float64 // Parseval weights of the half-spectrum columns
+
 	// scratch
-	spec, spec2 []complex128
-	tmp         []float64
+	spec     []complex128
+	cgD, cgQ []complex128 // conjugate-gradient directions, allocated by pcg
+	tmp      []float64
 }
 
 // newProblem validates y and k and lays the problem out for the model m.
@@ -135,7 +138,7 @@ func newProblem(y, k *plane.Plane, m Model) (*problem, error) {
 	}
 	p.wd = make([]float64, n)
 	p.wy = make([]float64, n)
-	if m.Boundary == BoundaryReflect {
+	if p.periodic {
 		// src already is the whole grid, with wrap-around at the far edges
 		// (reflectPad fills the full grid).
 		for i := range p.wd {
@@ -158,11 +161,12 @@ func newProblem(y, k *plane.Plane, m Model) (*problem, error) {
 			}
 		}
 	}
+	p.colw = columnWeights(p.gw)
 	p.spec = make([]complex128, plan.SpectrumLen())
-	p.spec2 = make([]complex128, plan.SpectrumLen())
 	p.tmp = make([]float64, n)
 	p.ktwy = make([]float64, n)
 	p.applyKT(p.ktwy, p.wy)
+	p.wy = nil // not needed any more
 	return p, nil
 }
 
@@ -180,44 +184,15 @@ func reflectPad(y *plane.Plane, px, py, gw, gh int) *plane.Plane {
 	return out
 }
 
-// applyK writes the circular convolution of x with k into dst.
-func (p *problem) applyK(dst, x []float64) {
-	p.plan.Forward(p.spec, x)
-	for i, c := range p.kf {
-		p.spec[i] *= c
-	}
-	p.plan.Inverse(dst, p.spec)
-}
-
 // applyKT writes the adjoint (circular correlation with k) of r into dst.
 func (p *problem) applyKT(dst, r []float64) {
 	p.plan.Forward(p.spec, r)
-	for i, c := range p.kf {
-		p.spec[i] *= complex(real(c), -imag(c))
-	}
-	p.plan.Inverse(dst, p.spec)
-}
-
-// applyNormal writes K^T Wd K x + F^-1(diag(prior) F x) into dst, where prior
-// is a real, non-negative transfer function on the half spectrum (nil for
-// none). It costs four FFTs.
-func (p *problem) applyNormal(dst, x []float64, prior []float64) {
-	p.plan.Forward(p.spec2, x)
-	for i, c := range p.kf {
-		p.spec[i] = p.spec2[i] * c
-	}
-	p.plan.Inverse(p.tmp, p.spec)
-	for i, w := range p.wd {
-		p.tmp[i] *= w
-	}
-	p.plan.Forward(p.spec, p.tmp)
-	for i, c := range p.kf {
-		v := p.spec[i] * complex(real(c), -imag(c))
-		if prior != nil {
-			v += p.spec2[i] * complex(prior[i], 0)
+	forChunks(len(p.spec), func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			c := p.kf[i]
+			p.spec[i] *= complex(real(c), -imag(c))
 		}
-		p.spec[i] = v
-	}
+	})
 	p.plan.Inverse(dst, p.spec)
 }
 
@@ -226,16 +201,27 @@ func (p *problem) applyNormal(dst, x []float64, prior []float64) {
 // preconditioner.
 func (p *problem) solveCirculant(dst, r []float64, prior []float64) {
 	p.plan.Forward(p.spec, r)
-	for i := range p.spec {
-		d := p.k2[i]
-		if prior != nil {
-			d += prior[i]
+	forChunks(len(p.spec), func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			d := p.k2[i]
+			if prior != nil {
+				d += prior[i]
+			}
+			p.spec[i] *= complex(1/math.Max(d, 1e-12), 0)
 		}
-		if d < 1e-12 {
-			d = 1e-12
-		}
-		p.spec[i] /= complex(d, 0)
-	}
+	})
+	p.plan.Inverse(dst, p.spec)
+}
+
+// forward returns the half spectrum of the grid x in a new slice.
+func (p *problem) forward(x []float64) []complex128 {
+	return p.plan.Forward(nil, x)
+}
+
+// inverse writes the grid whose half spectrum is s into dst, leaving s
+// intact.
+func (p *problem) inverse(dst []float64, s []complex128) {
+	copy(p.spec, s)
 	p.plan.Inverse(dst, p.spec)
 }
 

@@ -22,7 +22,7 @@ var (
 
 // apply writes S x into dst (gw x gh grid, periodic).
 func (s stencil) apply(dst, x []float64, gw, gh int) {
-	clear(dst)
+	forChunks(len(dst), func(lo, hi int) { clear(dst[lo:hi]) })
 	for _, t := range s {
 		shiftAdd(dst, x, t.dx, t.dy, t.c, gw, gh)
 	}
@@ -65,21 +65,23 @@ func (s stencil) power(dst []float64, a float64, gw, gh int) {
 func shiftAdd(dst, src []float64, dx, dy int, c float64, gw, gh int) {
 	dx = ((dx % gw) + gw) % gw
 	dy = ((dy % gh) + gh) % gh
-	for j := 0; j < gh; j++ {
-		sj := j + dy
-		if sj >= gh {
-			sj -= gh
+	forRows(gh, gw, func(lo, hi int) {
+		for j := lo; j < hi; j++ {
+			sj := j + dy
+			if sj >= gh {
+				sj -= gh
+			}
+			d := dst[j*gw : (j+1)*gw]
+			s := src[sj*gw : (sj+1)*gw]
+			// d[i] += c*s[i+dx] for i < gw-dx, then the wrapped part.
+			head := d[:gw-dx]
+			for i, v := range s[dx:] {
+				head[i] += c * v
+			}
+			tail := d[gw-dx:]
+			for i, v := range s[:dx] {
+				tail[i] += c * v
+			}
 		}
-		d := dst[j*gw : (j+1)*gw]
-		s := src[sj*gw : (sj+1)*gw]
-		// d[i] += c*s[i+dx] for i < gw-dx, then the wrapped part.
-		head := d[:gw-dx]
-		for i, v := range s[dx:] {
-			head[i] += c * v
-		}
-		tail := d[gw-dx:]
-		for i, v := range s[:dx] {
-			tail[i] += c * v
-		}
-	}
+	})
 }

@@ -64,12 +64,17 @@ func (p *problem) solveL2(ctx context.Context, x []float64, lambda float64, maxI
 	dxStencil.power(prior, lambda, p.gw, p.gh)
 	dyStencil.power(prior, lambda, p.gw, p.gh)
 	if p.periodic {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		p.solveCirculant(x, p.ktwy, prior)
 		return nil
 	}
-	_, err := cgSolve(ctx,
-		func(dst, src []float64) { p.applyNormal(dst, src, prior) },
-		func(dst, src []float64) { p.solveCirculant(dst, src, prior) },
-		p.ktwy, x, maxIter, tol)
+	xs := p.forward(x)
+	rs := p.forward(p.ktwy)
+	inv := make([]float64, len(prior))
+	p.invDen(inv, prior)
+	_, err := p.pcg(ctx, func(q, d []complex128) { p.applyNormalSpec(q, d, prior) }, inv, xs, rs, maxIter, tol)
+	p.inverse(x, xs)
 	return err
 }
