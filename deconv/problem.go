@@ -103,7 +103,7 @@ func newProblem(y, k *plane.Plane, m Model) (*problem, error) {
 	var src *plane.Plane // the observation as laid on the grid
 	switch m.Boundary {
 	case BoundaryValid:
-		p.gw = fft2.GoodSize(y.W + k.W - 1 + margin)
+		p.gw = fft2.GoodEvenSize(y.W + k.W - 1 + margin)
 		p.gh = fft2.GoodSize(y.H + k.H - 1 + margin)
 		p.yx, p.yy = k.W-1, k.H-1
 		src = y
@@ -112,7 +112,7 @@ func newProblem(y, k *plane.Plane, m Model) (*problem, error) {
 			return nil, fmt.Errorf("deconv: a data weight needs the valid boundary model")
 		}
 		px, py := k.W, k.H
-		p.gw = fft2.GoodSize(y.W + 2*px)
+		p.gw = fft2.GoodEvenSize(y.W + 2*px)
 		p.gh = fft2.GoodSize(y.H + 2*py)
 		src = reflectPad(y, px, py, p.gw, p.gh)
 		p.yx, p.yy = px, py

@@ -280,3 +280,9 @@ func GoodSize(min int) int {
 		}
 	}
 }
+
+// GoodEvenSize returns the smallest even n >= min whose only prime factors
+// are 2, 3 and 5: a grid width whose rows take the fast real-transform path.
+func GoodEvenSize(min int) int {
+	return 2 * GoodSize((min+1)/2)
+}

@@ -60,6 +60,14 @@ func TestForwardMatchesDefinitionAndInverts(t *testing.T) {
 	}
 }
 
+func TestGoodEvenSize(t *testing.T) {
+	for in, want := range map[int]int{0: 2, 1: 2, 2: 2, 7: 8, 1082: 1152, 1125: 1152, 243: 250} {
+		if got := GoodEvenSize(in); got != want {
+			t.Errorf("GoodEvenSize(%d) = %d, want %d", in, got, want)
+		}
+	}
+}
+
 func TestGoodSize(t *testing.T) {
 	for in, want := range map[int]int{0: 1, 1: 1, 7: 8, 11: 12, 281: 288, 289: 300, 243: 243} {
 		if got := GoodSize(in); got != want {
