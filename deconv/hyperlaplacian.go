@@ -20,8 +20,11 @@ type HyperLaplacianOptions struct {
 	Alpha float64
 	// Beta0, BetaMax and BetaRate give the continuation of the splitting
 	// weight beta: Beta0, Beta0*BetaRate, ... while <= BetaMax.
-	// Defaults 1, 2048 and 2 (Krishnan & Fergus stop at 256 with rate
-	// 2*sqrt(2); the longer, finer schedule gains 0.3 dB on Levin's images).
+	// Defaults 32, 2048 and 2. (Krishnan & Fergus go from 1 to 256 with
+	// rate 2*sqrt(2); the longer, finer schedule gains 0.3 dB on Levin's
+	// images, and starting at 32 rather than 1 gains another 0.06 dB there,
+	// 0.17 dB on 1000 x 700 crops of Lai's images with 31-75 px kernels, and
+	// saves five of twelve steps.)
 	Beta0, BetaMax, BetaRate float64
 	// Inner is the number of alternations of the w and x steps per beta.
 	// Default 1.
@@ -40,7 +43,7 @@ func (o HyperLaplacianOptions) withDefaults() HyperLaplacianOptions {
 		o.Alpha = 2.0 / 3
 	}
 	if o.Beta0 == 0 {
-		o.Beta0 = 1
+		o.Beta0 = 32
 	}
 	if o.BetaMax == 0 {
 		o.BetaMax = 2048
