@@ -19,15 +19,25 @@ const (
 	// BoundaryReflect mirrors y by the kernel size on every side and solves a
 	// periodic model (classic FFT deconvolution); kept for comparison.
 	BoundaryReflect
+	// BoundarySmooth lays y on the periodic grid of the valid model and
+	// fills the band around it (the kernel size plus a few pixels) with
+	// smooth ramps that join opposite edges, in the spirit of Liu & Jia
+	// (2008, "Reducing boundary artifacts in image deconvolution"); the
+	// periodic model with unit data weight on the whole grid is then solved
+	// by FFTs alone. Far less ringing than BoundaryReflect at about the same
+	// cost, but less accurate near the borders than BoundaryValid.
+	BoundarySmooth
 )
 
-// String returns "valid" or "reflect".
+// String returns "valid", "reflect" or "smooth".
 func (b Boundary) String() string {
 	switch b {
 	case BoundaryValid:
 		return "valid"
 	case BoundaryReflect:
 		return "reflect"
+	case BoundarySmooth:
+		return "smooth"
 	}
 	return fmt.Sprintf("Boundary(%d)", int(b))
 }
@@ -117,6 +127,15 @@ func newProblem(y, k *plane.Plane, m Model) (*problem, error) {
 		src = reflectPad(y, px, py, p.gw, p.gh)
 		p.yx, p.yy = px, py
 		p.periodic = true
+	case BoundarySmooth:
+		if m.Weight != nil {
+			return nil, fmt.Errorf("deconv: a data weight needs the valid boundary model")
+		}
+		p.gw = fft2.GoodEvenSize(y.W + k.W - 1 + margin)
+		p.gh = fft2.GoodSize(y.H + k.H - 1 + margin)
+		p.yx, p.yy = k.W-1, k.H-1
+		src = &plane.Plane{W: p.gw, H: p.gh, Pix: smoothExtend(y, p.gw, p.gh, p.yx, p.yy)}
+		p.periodic = true
 	default:
 		return nil, fmt.Errorf("deconv: unknown boundary model %d", int(m.Boundary))
 	}
@@ -139,8 +158,8 @@ func newProblem(y, k *plane.Plane, m Model) (*problem, error) {
 	p.wd = make([]float64, n)
 	p.wy = make([]float64, n)
 	if p.periodic {
-		// src already is the whole grid, with wrap-around at the far edges
-		// (reflectPad fills the full grid).
+		// src already is the whole grid (reflectPad and smoothExtend fill
+		// it all).
 		for i := range p.wd {
 			p.wd[i] = 1
 		}

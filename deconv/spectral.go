@@ -183,3 +183,29 @@ func (p *problem) pcg(ctx context.Context, apply func(q, d []complex128), inv []
 	}
 	return maxIter, nil
 }
+
+// richardson runs steps preconditioned Richardson iterations
+// x += M^-1 (b - A x) on the system A x = b, in the frequency domain like
+// pcg (b is the half spectrum in r, left intact). For the valid model with
+// the circulant preconditioner, a step is the FFT solve of the periodic
+// problem whose data outside y are replaced by the blurred current estimate;
+// with data weights at most 1 it is a majorise-minimise step, which never
+// increases the quadratic objective.
+func (p *problem) richardson(ctx context.Context, apply func(q, d []complex128), inv []float64, x, r []complex128, steps int) error {
+	if p.cgQ == nil {
+		p.cgQ = make([]complex128, len(x))
+	}
+	q := p.cgQ
+	for s := 0; s < steps; s++ {
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("deconv: richardson: %w", err)
+		}
+		apply(q, x)
+		forChunks(len(x), func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				x[i] += (r[i] - q[i]) * complex(inv[i], 0)
+			}
+		})
+	}
+	return nil
+}
