@@ -109,11 +109,10 @@ func (o HyperLaplacianOptions) check() error {
 func (p *problem) hqs(ctx context.Context, x []float64, o HyperLaplacianOptions) error {
 	n := len(x)
 	gx, gy := make([]float64, n), make([]float64, n)
-	rhs := make([]float64, n)
-	base := make([]float64, len(p.k2))
+	rhs := p.tmp // consumed by the FFT before the solvers use p.tmp
+	base := make([]float64, len(p.kf))
 	dxStencil.power(base, 1, p.gw, p.gh)
 	dyStencil.power(base, 1, p.gw, p.gh)
-	prior := make([]float64, len(base))
 	var xs, rs []complex128 // spectra of x and of the residual (valid model)
 	var inv []float64
 	if !p.periodic {
@@ -121,20 +120,16 @@ func (p *problem) hqs(ctx context.Context, x []float64, o HyperLaplacianOptions)
 		rs = make([]complex128, len(xs))
 		inv = make([]float64, len(base))
 	}
-	apply := func(q, d []complex128) { p.applyNormalSpec(q, d, prior) }
+	var lb float64 // Lambda * beta: the prior's transfer function is lb * base
+	apply := func(q, d []complex128) { p.applyNormalSpec(q, d, base, lb) }
 	for beta := o.Beta0; beta <= o.BetaMax*(1+1e-9); beta *= o.BetaRate {
 		sh, err := newShrinker(o.Alpha, beta)
 		if err != nil {
 			return err
 		}
-		lb := o.Lambda * beta
-		forChunks(len(base), func(lo, hi int) {
-			for i := lo; i < hi; i++ {
-				prior[i] = lb * base[i]
-			}
-		})
+		lb = o.Lambda * beta
 		if inv != nil {
-			p.invDen(inv, prior)
+			p.invDen(inv, base, lb)
 		}
 		for inner := 0; inner < o.Inner; inner++ {
 			if err := ctx.Err(); err != nil {
@@ -143,7 +138,7 @@ func (p *problem) hqs(ctx context.Context, x []float64, o HyperLaplacianOptions)
 			p.shrinkGradients(gx, gy, x, sh)
 			p.priorRHS(rhs, gx, gy, lb)
 			if p.periodic {
-				p.solveCirculant(x, rhs, prior)
+				p.solveCirculant(x, rhs, base, lb)
 				continue
 			}
 			p.plan.Forward(rs, rhs)

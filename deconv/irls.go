@@ -123,8 +123,8 @@ func (p *problem) irls(ctx context.Context, x []float64, o IRLSOptions) error {
 		weights[i] = make([]float64, n)
 	}
 	g, ds, sum := make([]float64, n), make([]float64, n), make([]float64, n)
-	prior := make([]float64, len(p.k2))
-	inv := make([]float64, len(p.k2))
+	prior := make([]float64, len(p.kf))
+	inv := make([]float64, len(p.kf))
 	ktwy := p.forward(p.ktwy)
 	xs := p.forward(x)
 	rs := make([]complex128, len(xs))
@@ -142,7 +142,7 @@ func (p *problem) irls(ctx context.Context, x []float64, o IRLSOptions) error {
 			})
 			s.addT(sum, g, 1, p.gw, p.gh)
 		}
-		p.applyNormalSpec(q, d, nil)
+		p.applyNormalSpec(q, d, nil, 0)
 		p.plan.Forward(p.spec, sum)
 		forChunks(len(q), func(lo, hi int) {
 			for i := lo; i < hi; i++ {
@@ -170,7 +170,7 @@ func (p *problem) irls(ctx context.Context, x []float64, o IRLSOptions) error {
 			// The preconditioner replaces the weights by their mean.
 			s.power(prior, sw/float64(n), p.gw, p.gh)
 		}
-		p.invDen(inv, prior)
+		p.invDen(inv, prior, 1)
 		copy(rs, ktwy)
 		if _, err := p.pcg(ctx, apply, inv, xs, rs, o.CGIter, o.Tol); err != nil {
 			return err

@@ -64,41 +64,38 @@ func columnWeights(gw int) []float64 {
 
 // applyNormalSpec writes the half spectrum of (K^T Wd K + P) d into q, where
 // d is given by its half spectrum and P is the periodic operator with the
-// real transfer function prior (nil for none). It costs two FFTs.
-func (p *problem) applyNormalSpec(q, d []complex128, prior []float64) {
+// real transfer function s * prior (prior nil for none). It costs two FFTs.
+func (p *problem) applyNormalSpec(q, d []complex128, prior []float64, s float64) {
 	forChunks(len(d), func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			p.spec[i] = d[i] * p.kf[i]
 		}
 	})
 	p.plan.Inverse(p.tmp, p.spec)
-	forChunks(len(p.tmp), func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			p.tmp[i] *= p.wd[i]
-		}
-	})
+	p.applyWeight(p.tmp)
 	p.plan.Forward(q, p.tmp)
 	forChunks(len(q), func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			c := p.kf[i]
 			v := q[i] * complex(real(c), -imag(c))
 			if prior != nil {
-				v += d[i] * complex(prior[i], 0)
+				v += d[i] * complex(s*prior[i], 0)
 			}
 			q[i] = v
 		}
 	})
 }
 
-// invDen writes 1 / max(|kf|^2 + prior, 1e-12) into dst: the transfer
+// invDen writes 1 / max(|kf|^2 + s prior, 1e-12) into dst: the transfer
 // function of the inverse of the periodic system with unit data weight, the
 // preconditioner.
-func (p *problem) invDen(dst, prior []float64) {
+func (p *problem) invDen(dst, prior []float64, s float64) {
 	forChunks(len(dst), func(lo, hi int) {
 		for i := lo; i < hi; i++ {
-			d := p.k2[i]
+			c := p.kf[i]
+			d := real(c)*real(c) + imag(c)*imag(c)
 			if prior != nil {
-				d += prior[i]
+				d += s * prior[i]
 			}
 			dst[i] = 1 / math.Max(d, 1e-12)
 		}
