@@ -85,16 +85,23 @@ func pass2(dst, src []complex128, st *stage) {
 	ns := st.ns
 	m := len(src) / 2
 	s0, s1 := src[:m], src[m:2*m]
+	if ns == 1 {
+		for j := 0; j < m; j++ {
+			a0, a1 := s0[j], s1[j]
+			dst[2*j] = a0 + a1
+			dst[2*j+1] = a0 - a1
+		}
+		return
+	}
 	for b := 0; b < m/ns; b++ {
 		o := dst[b*ns*2 : (b+1)*ns*2]
-		for k := 0; k < ns; k++ {
-			j := b*ns + k
-			a0, a1 := s0[j], s1[j]
-			if ns > 1 {
-				a1 *= st.tw[k]
-			}
-			o[k] = a0 + a1
-			o[k+ns] = a0 - a1
+		o0, o1 := o[:ns], o[ns:2*ns]
+		i0, i1 := s0[b*ns:(b+1)*ns], s1[b*ns:(b+1)*ns]
+		tw := st.tw[:ns]
+		for k := range o0 {
+			a0, a1 := i0[k], i1[k]*tw[k]
+			o0[k] = a0 + a1
+			o1[k] = a0 - a1
 		}
 	}
 }
@@ -150,11 +157,12 @@ func pass3(dst, src []complex128, st *stage) {
 		o0, o1, o2 := o[:ns], o[ns:2*ns], o[2*ns:3*ns]
 		j0 := b * ns
 		i0, i1, i2 := s0[j0:j0+ns], s1[j0:j0+ns], s2[j0:j0+ns]
+		tw := st.tw[:2*ns]
 		for k := range o0 {
 			a0, a1, a2 := i0[k], i1[k], i2[k]
 			if ns > 1 {
-				a1 *= st.tw[2*k]
-				a2 *= st.tw[2*k+1]
+				a1 *= tw[2*k]
+				a2 *= tw[2*k+1]
 			}
 			t1 := a1 + a2
 			t2 := a0 - scale(0.5, t1)
@@ -182,10 +190,11 @@ func pass5(dst, src []complex128, st *stage) {
 		o0, o1, o2, o3, o4 := o[:ns], o[ns:2*ns], o[2*ns:3*ns], o[3*ns:4*ns], o[4*ns:5*ns]
 		j0 := b * ns
 		i0, i1, i2, i3, i4 := in[0][j0:j0+ns], in[1][j0:j0+ns], in[2][j0:j0+ns], in[3][j0:j0+ns], in[4][j0:j0+ns]
+		tw := st.tw[:4*ns]
 		for k := range o0 {
 			a0, a1, a2, a3, a4 := i0[k], i1[k], i2[k], i3[k], i4[k]
 			if ns > 1 {
-				w := st.tw[4*k : 4*k+4]
+				w := tw[4*k : 4*k+4]
 				a1 *= w[0]
 				a2 *= w[1]
 				a3 *= w[2]

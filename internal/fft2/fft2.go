@@ -166,41 +166,46 @@ func (p *Plan) Inverse(dst []float64, src []complex128) []float64 {
 func (p *Plan) columns(s []complex128, inverse bool, scale float64) {
 	h, hw := p.H, p.HW
 	nb := (hw + colBlock - 1) / colBlock
+	// The inverse DFT is the conjugate of the forward DFT of the conjugate;
+	// the conjugations and the scaling happen while gathering and
+	// scattering the columns.
+	conj := inverse && p.col != nil
 	p.parallel(nb, func(w *worker, lo, hi int) {
 		for b := lo; b < hi; b++ {
 			x0 := b * colBlock
 			nc := min(colBlock, hw-x0)
 			for y := 0; y < h; y++ {
 				row := s[y*hw+x0 : y*hw+x0+nc]
-				for c, v := range row {
-					w.buf[c*h+y] = v
+				if conj {
+					for c, v := range row {
+						w.buf[c*h+y] = complex(real(v), -imag(v))
+					}
+				} else {
+					for c, v := range row {
+						w.buf[c*h+y] = v
+					}
 				}
 			}
 			for c := 0; c < nc; c++ {
 				col := w.buf[c*h : (c+1)*h]
 				switch {
-				case p.col == nil && inverse:
-					w.col.Sequence(col, col)
-				case p.col == nil:
-					w.col.Coefficients(col, col)
+				case p.col != nil:
+					p.col.transform(col, w.work[:h])
 				case inverse:
-					// The inverse DFT is the conjugate of the forward DFT
-					// of the conjugate.
-					for i, v := range col {
-						col[i] = complex(real(v), -imag(v))
-					}
-					p.col.transform(col, w.work[:h])
-					for i, v := range col {
-						col[i] = complex(real(v), -imag(v))
-					}
+					w.col.Sequence(col, col)
 				default:
-					p.col.transform(col, w.work[:h])
+					w.col.Coefficients(col, col)
 				}
+			}
+			sc := scale
+			if conj {
+				sc = -scale
 			}
 			for y := 0; y < h; y++ {
 				row := s[y*hw+x0 : y*hw+x0+nc]
 				for c := range row {
-					row[c] = w.buf[c*h+y] * complex(scale, 0)
+					v := w.buf[c*h+y]
+					row[c] = complex(scale*real(v), sc*imag(v))
 				}
 			}
 		}
