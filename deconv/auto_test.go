@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"testing"
 
 	"github.com/deblur/deblur/plane"
@@ -111,6 +112,35 @@ func TestSmoothExtendIsPeriodicAndGradual(t *testing.T) {
 		for j := y.H - 1; j < gh; j++ {
 			if d := at(i, oy+j+1) - at(i, oy+j); math.Abs(d-step) > 1e-12 {
 				t.Fatalf("column %d, gap step %d: %v, want %v", i, j, d, step)
+			}
+		}
+	}
+}
+
+// TestResultIndependentOfCores checks that the parallel loops and
+// transforms give bit-identical results with one and with four goroutines
+// (the chunks are split by length, never by core count).
+func TestResultIndependentOfCores(t *testing.T) {
+	k := motionKernel()
+	y := plane.New(300, 280) // grids above several chunks
+	rng := rand.New(rand.NewPCG(9, 10))
+	for i := range y.Pix {
+		y.Pix[i] = 0.5 + 0.3*math.Sin(float64(i%300)/7) + 0.05*rng.Float64()
+	}
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	for _, name := range []string{"hl-fast", "irls"} {
+		var out [2]*plane.Plane
+		for i, procs := range []int{1, 4} {
+			runtime.GOMAXPROCS(procs)
+			x, err := Deconvolve(context.Background(), name, y, k)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out[i] = x
+		}
+		for i := range out[0].Pix {
+			if out[0].Pix[i] != out[1].Pix[i] {
+				t.Fatalf("%s: pixel %d differs between 1 and 4 goroutines: %v vs %v", name, i, out[0].Pix[i], out[1].Pix[i])
 			}
 		}
 	}
