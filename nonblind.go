@@ -13,7 +13,8 @@ import (
 // with the convolution kernel k (non-negative, summing to 1) by the
 // non-blind method named (see deconv.Methods; "irls" is the most accurate
 // on the Levin benchmark, "hyperlaplacian" the fastest of the accurate
-// ones). The result is clamped to [0, 1].
+// ones, and "auto" picks by image size for large photographs, see
+// deconv.ForSize). The result is clamped to [0, 1].
 func Deconvolve(ctx context.Context, im *imageio.Image, k *plane.Plane, method string) (*imageio.Image, error) {
 	run, err := deconv.Lookup(method)
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"image"
 	"time"
 
+	"github.com/deblur/deblur/deconv"
 	"github.com/deblur/deblur/imageio"
 	"github.com/deblur/deblur/plane"
 	"github.com/deblur/deblur/selfdeblur"
@@ -39,15 +40,15 @@ type Options struct {
 }
 
 // AutoFinish returns the non-blind method Blind uses for a w x h image:
-// the most accurate one on the Levin benchmark (irls, exact boundaries) up
-// to 0.3 megapixels, where it costs seconds per channel, and the FFT-only
-// hyper-Laplacian with mirrored boundaries (hl-reflect) above, whose cost
-// stays near a second per megapixel.
+// irls (the most accurate on the Levin benchmark, exact boundaries) up to
+// 0.3 megapixels, where it costs about a second per channel, and above
+// that deconv.ForSize's choice, which keeps a 12-megapixel colour image
+// near a minute (hyperlaplacian, then its faster variants).
 func AutoFinish(w, h int) string {
 	if w*h <= 300_000 {
 		return "irls"
 	}
-	return "hl-reflect"
+	return deconv.ForSize(w, h)
 }
 
 // Blind deblurs img as o says. Result.Window is where the kernel was

@@ -16,7 +16,7 @@ func ConvolveFFT(img, k *plane.Plane, m Mode) (*plane.Plane, error) {
 	if err != nil {
 		return nil, fmt.Errorf("convolve %v: %w", m, err)
 	}
-	gw := fft2.GoodSize(img.W + k.W - 1)
+	gw := fft2.GoodEvenSize(img.W + k.W - 1)
 	gh := fft2.GoodSize(img.H + k.H - 1)
 	p, err := fft2.NewPlan(gw, gh, 0)
 	if err != nil {

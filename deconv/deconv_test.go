@@ -194,11 +194,11 @@ func TestCancellation(t *testing.T) {
 		}
 	}
 	// Cancelling during a long solve returns promptly.
-	big := plane.New(255, 255)
+	big := plane.New(511, 511) // large enough that no solve ends within 30 ms
 	for i := range big.Pix {
 		big.Pix[i] = float64(i%17) / 17
 	}
-	for _, name := range []string{"hyperlaplacian", "irls"} {
+	for _, name := range []string{"hyperlaplacian", "hl-fast", "hl-fill", "irls"} {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Millisecond)
 		t0 := time.Now()
 		_, err := Deconvolve(ctx, name, big, k)
@@ -232,6 +232,23 @@ func TestInvalidInput(t *testing.T) {
 	}
 	if _, err := Deconvolve(ctx, "richardson-lucy", y, k); err == nil {
 		t.Error("unknown method: want an error")
+	}
+	if _, err := HyperLaplacian(ctx, y, k, HyperLaplacianOptions{Model: Model{Boundary: BoundarySmooth, Weight: plane.New(32, 32)}}); err == nil {
+		t.Error("data weight with the smooth boundary: want an error")
+	}
+	if _, err := Wiener(ctx, y, k, WienerOptions{Model: Model{Boundary: Boundary(7)}}); err == nil {
+		t.Error("unknown boundary model: want an error")
+	}
+	if _, err := HyperLaplacian(ctx, y, k, HyperLaplacianOptions{Fill: -1}); err == nil {
+		t.Error("negative Fill: want an error")
+	}
+	for _, name := range []string{"auto", "hl-smooth", "hl-fill", "hl-fast"} {
+		if _, err := Deconvolve(ctx, name, nil, k); err == nil {
+			t.Errorf("%s with a nil image: want an error", name)
+		}
+		if _, err := Deconvolve(ctx, name, y, bad); err == nil {
+			t.Errorf("%s with a kernel summing to 1.5: want an error", name)
+		}
 	}
 }
 

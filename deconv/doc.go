@@ -8,7 +8,11 @@
 //   - Wiener: regularised least squares with a quadratic (Tikhonov) prior on
 //     the image gradients.
 //   - HyperLaplacian: Krishnan & Fergus (NIPS 2009), a hyper-Laplacian prior
-//     |grad x|^alpha (alpha 2/3 or 1/2) by half-quadratic splitting.
+//     |grad x|^alpha (alpha 2/3 or 1/2) by half-quadratic splitting. The
+//     named methods "hl-fast" (fewer conjugate-gradient iterations),
+//     "hl-fill" (boundary filling, FFT solves only) and "hl-smooth"
+//     (BoundarySmooth) trade accuracy for speed on large images; ForSize and
+//     the "auto" method pick by image size.
 //   - IRLS: Levin et al. (SIGGRAPH 2007) sparse prior |d x|^0.8 over first
 //     and second derivatives, by iteratively reweighted least squares with
 //     conjugate gradients.
@@ -21,12 +25,16 @@
 // outside the frame. This is implemented on a periodic FFT grid that is
 // larger than the extended image; a data-term weight that is zero outside the
 // observed pixels makes the periodic wrap-around harmless, and the linear
-// systems are solved by conjugate gradients whose matrix-vector products use
-// FFTs, preconditioned by the periodic (unmasked) system, which is exact away
-// from the boundary so a few iterations suffice. BoundaryReflect instead
-// mirrors y and assumes periodicity (faster, but rings at the borders). Every
-// method returns the centre crop of the estimate, the size of y, clamped to
-// [0, 1].
+// systems are solved by conjugate gradients preconditioned by the periodic
+// (unmasked) system, which is exact away from the boundary so a few
+// iterations suffice. The iterations run in the frequency domain, where all
+// but the data weight are diagonal, so each costs two FFTs (four for IRLS).
+// BoundaryReflect instead mirrors y and assumes periodicity (one FFT solve,
+// but rings at the borders); BoundarySmooth extends y by smooth ramps
+// between opposite edges and solves the periodic model on that (as cheap,
+// far less ringing, still less accurate near the borders than the valid
+// model). Every method returns the centre crop of the estimate, the size of
+// y, clamped to [0, 1].
 //
 // Inputs: y must be at least as large as k; k must have finite,
 // non-negative taps summing to 1 within 1e-3. Invalid inputs give errors.

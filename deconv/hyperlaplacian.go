@@ -20,8 +20,11 @@ type HyperLaplacianOptions struct {
 	Alpha float64
 	// Beta0, BetaMax and BetaRate give the continuation of the splitting
 	// weight beta: Beta0, Beta0*BetaRate, ... while <= BetaMax.
-	// Defaults 1, 2048 and 2 (Krishnan & Fergus stop at 256 with rate
-	// 2*sqrt(2); the longer, finer schedule gains 0.3 dB on Levin's images).
+	// Defaults 32, 2048 and 2. (Krishnan & Fergus go from 1 to 256 with
+	// rate 2*sqrt(2); the longer, finer schedule gains 0.3 dB on Levin's
+	// images, and starting at 32 rather than 1 gains another 0.06 dB there,
+	// 0.17 dB on 1000 x 700 crops of Lai's images with 31-75 px kernels, and
+	// saves five of twelve steps.)
 	Beta0, BetaMax, BetaRate float64
 	// Inner is the number of alternations of the w and x steps per beta.
 	// Default 1.
@@ -29,6 +32,14 @@ type HyperLaplacianOptions struct {
 	// CGIter bounds the conjugate-gradient iterations of each x step in the
 	// valid model (the reflect model solves it exactly by FFT). Default 10.
 	CGIter int
+	// Fill, when positive, replaces the conjugate gradients of each x step
+	// of the valid model by Fill preconditioned Richardson steps: each is
+	// one FFT solve of the periodic problem in which the data outside y are
+	// the blurred current estimate (boundary filling), so an x step costs
+	// 2 + 2*Fill FFTs where the conjugate-gradient solve costs 4 + 2*CGIter.
+	// The result approaches the valid-model solution only as the
+	// continuation proceeds. Default 0 (conjugate gradients).
+	Fill int
 	Model
 }
 
@@ -40,7 +51,7 @@ func (o HyperLaplacianOptions) withDefaults() HyperLaplacianOptions {
 		o.Alpha = 2.0 / 3
 	}
 	if o.Beta0 == 0 {
-		o.Beta0 = 1
+		o.Beta0 = 32
 	}
 	if o.BetaMax == 0 {
 		o.BetaMax = 2048
@@ -88,7 +99,7 @@ func (o HyperLaplacianOptions) check() error {
 		return fmt.Errorf("alpha %v outside (0, 1]", o.Alpha)
 	case !(o.Beta0 > 0) || !(o.BetaMax >= o.Beta0) || !(o.BetaRate > 1):
 		return fmt.Errorf("bad beta schedule %v..%v by %v", o.Beta0, o.BetaMax, o.BetaRate)
-	case o.Inner < 0 || o.CGIter < 0:
+	case o.Inner < 0 || o.CGIter < 0 || o.Fill < 0:
 		return fmt.Errorf("negative iteration count")
 	}
 	return nil
@@ -98,44 +109,85 @@ func (o HyperLaplacianOptions) check() error {
 func (p *problem) hqs(ctx context.Context, x []float64, o HyperLaplacianOptions) error {
 	n := len(x)
 	gx, gy := make([]float64, n), make([]float64, n)
-	rhs := make([]float64, n)
-	base := make([]float64, len(p.k2))
+	rhs := p.tmp // consumed by the FFT before the solvers use p.tmp
+	base := make([]float64, len(p.kf))
 	dxStencil.power(base, 1, p.gw, p.gh)
 	dyStencil.power(base, 1, p.gw, p.gh)
-	prior := make([]float64, len(base))
+	var xs, rs []complex128 // spectra of x and of the residual (valid model)
+	var inv []float64
+	if !p.periodic {
+		xs = p.forward(x)
+		rs = make([]complex128, len(xs))
+		inv = make([]float64, len(base))
+	}
+	var lb float64 // Lambda * beta: the prior's transfer function is lb * base
+	apply := func(q, d []complex128) { p.applyNormalSpec(q, d, base, lb) }
 	for beta := o.Beta0; beta <= o.BetaMax*(1+1e-9); beta *= o.BetaRate {
 		sh, err := newShrinker(o.Alpha, beta)
 		if err != nil {
 			return err
 		}
-		lb := o.Lambda * beta
-		for i, v := range base {
-			prior[i] = lb * v
+		lb = o.Lambda * beta
+		if inv != nil {
+			p.invDen(inv, base, lb)
 		}
 		for inner := 0; inner < o.Inner; inner++ {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			dxStencil.apply(gx, x, p.gw, p.gh)
-			dyStencil.apply(gy, x, p.gw, p.gh)
-			for i := range gx {
-				gx[i] = sh.apply(gx[i])
-				gy[i] = sh.apply(gy[i])
-			}
-			copy(rhs, p.ktwy)
-			dxStencil.addT(rhs, gx, lb, p.gw, p.gh)
-			dyStencil.addT(rhs, gy, lb, p.gw, p.gh)
+			p.shrinkGradients(gx, gy, x, sh)
+			p.priorRHS(rhs, gx, gy, lb)
 			if p.periodic {
-				p.solveCirculant(x, rhs, prior)
+				p.solveCirculant(x, rhs, base, lb)
 				continue
 			}
-			if _, err := cgSolve(ctx,
-				func(dst, src []float64) { p.applyNormal(dst, src, prior) },
-				func(dst, src []float64) { p.solveCirculant(dst, src, prior) },
-				rhs, x, o.CGIter, 1e-6); err != nil {
+			p.plan.Forward(rs, rhs)
+			if o.Fill > 0 {
+				if err := p.richardson(ctx, apply, inv, xs, rs, o.Fill); err != nil {
+					return err
+				}
+			} else if _, err := p.pcg(ctx, apply, inv, xs, rs, o.CGIter, 1e-6); err != nil {
 				return err
 			}
+			p.inverse(x, xs)
 		}
 	}
 	return nil
+}
+
+// shrinkGradients writes the shrunk horizontal and vertical forward
+// differences of x into gx and gy.
+func (p *problem) shrinkGradients(gx, gy, x []float64, sh *shrinker) {
+	gw, gh := p.gw, p.gh
+	forRows(gh, gw, func(lo, hi int) {
+		for j := lo; j < hi; j++ {
+			row := x[j*gw : (j+1)*gw]
+			next := x[((j+1)%gh)*gw:]
+			next = next[:gw]
+			ox, oy := gx[j*gw:(j+1)*gw], gy[j*gw:(j+1)*gw]
+			for i := 0; i < gw-1; i++ {
+				ox[i] = sh.apply(row[i+1] - row[i])
+				oy[i] = sh.apply(next[i] - row[i])
+			}
+			ox[gw-1] = sh.apply(row[0] - row[gw-1])
+			oy[gw-1] = sh.apply(next[gw-1] - row[gw-1])
+		}
+	})
+}
+
+// priorRHS writes K^T Wd y + lb (Dx^T gx + Dy^T gy) into rhs.
+func (p *problem) priorRHS(rhs, gx, gy []float64, lb float64) {
+	gw, gh := p.gw, p.gh
+	forRows(gh, gw, func(lo, hi int) {
+		for j := lo; j < hi; j++ {
+			// Dx^T g (i) = g(i-1) - g(i), Dy^T likewise in j.
+			o, po := j*gw, ((j+gh-1)%gh)*gw
+			r, k := rhs[o:o+gw], p.ktwy[o:o+gw]
+			cx, cy, py := gx[o:o+gw], gy[o:o+gw], gy[po:po+gw]
+			r[0] = k[0] + lb*(cx[gw-1]-cx[0]+py[0]-cy[0])
+			for i := 1; i < gw; i++ {
+				r[i] = k[i] + lb*(cx[i-1]-cx[i]+py[i]-cy[i])
+			}
+		}
+	})
 }

@@ -122,37 +122,60 @@ func (p *problem) irls(ctx context.Context, x []float64, o IRLSOptions) error {
 	for i := range weights {
 		weights[i] = make([]float64, n)
 	}
-	g := make([]float64, n)
-	prior := make([]float64, len(p.k2))
-	apply := func(dst, src []float64) {
-		p.applyNormal(dst, src, nil)
+	g, ds, sum := make([]float64, n), make([]float64, n), make([]float64, n)
+	prior := make([]float64, len(p.kf))
+	inv := make([]float64, len(p.kf))
+	ktwy := p.forward(p.ktwy)
+	xs := p.forward(x)
+	rs := make([]complex128, len(xs))
+	// A d = K^T Wd K d + sum_f S_f^T diag(w_f) S_f d: four FFTs.
+	apply := func(q, d []complex128) {
+		p.inverse(ds, d)
+		clear(sum)
 		for f, s := range filters {
-			s.apply(g, src, p.gw, p.gh)
+			s.apply(g, ds, p.gw, p.gh)
 			w := weights[f]
-			for i := range g {
-				g[i] *= w[i]
-			}
-			s.addT(dst, g, 1, p.gw, p.gh)
+			forChunks(n, func(lo, hi int) {
+				for i := lo; i < hi; i++ {
+					g[i] *= w[i]
+				}
+			})
+			s.addT(sum, g, 1, p.gw, p.gh)
 		}
+		p.applyNormalSpec(q, d, nil, 0)
+		p.plan.Forward(p.spec, sum)
+		forChunks(len(q), func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				q[i] += p.spec[i]
+			}
+		})
 	}
-	precond := func(dst, src []float64) { p.solveCirculant(dst, src, prior) }
 	for outer := 0; outer < o.Outer; outer++ {
+		if outer > 0 {
+			p.inverse(x, xs)
+		}
 		clear(prior)
 		for f, s := range filters {
 			s.apply(g, x, p.gw, p.gh)
 			w := weights[f]
 			scale := o.Lambda * coef[f] * o.Alpha / 2
-			sum := 0.0
-			for i, v := range g {
-				w[i] = scale * math.Pow(math.Max(math.Abs(v), o.Eps), o.Alpha-2)
-				sum += w[i]
-			}
+			sw := sumChunks(n, func(lo, hi int) float64 {
+				t := 0.0
+				for i := lo; i < hi; i++ {
+					w[i] = scale * math.Pow(math.Max(math.Abs(g[i]), o.Eps), o.Alpha-2)
+					t += w[i]
+				}
+				return t
+			})
 			// The preconditioner replaces the weights by their mean.
-			s.power(prior, sum/float64(n), p.gw, p.gh)
+			s.power(prior, sw/float64(n), p.gw, p.gh)
 		}
-		if _, err := cgSolve(ctx, apply, precond, p.ktwy, x, o.CGIter, o.Tol); err != nil {
+		p.invDen(inv, prior, 1)
+		copy(rs, ktwy)
+		if _, err := p.pcg(ctx, apply, inv, xs, rs, o.CGIter, o.Tol); err != nil {
 			return err
 		}
 	}
+	p.inverse(x, xs)
 	return nil
 }

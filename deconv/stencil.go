@@ -22,7 +22,7 @@ var (
 
 // apply writes S x into dst (gw x gh grid, periodic).
 func (s stencil) apply(dst, x []float64, gw, gh int) {
-	clear(dst)
+	forChunks(len(dst), func(lo, hi int) { clear(dst[lo:hi]) })
 	for _, t := range s {
 		shiftAdd(dst, x, t.dx, t.dy, t.c, gw, gh)
 	}
@@ -46,18 +46,34 @@ func (s stencil) addT(dst, r []float64, a float64, gw, gh int) {
 // (row-major, gw/2+1 columns), scaled by a and added to dst.
 func (s stencil) power(dst []float64, a float64, gw, gh int) {
 	hw := gw/2 + 1
-	for v := 0; v < gh; v++ {
-		for u := 0; u < hw; u++ {
-			var re, im float64
-			for _, t := range s {
-				// x(p + d) has transfer function exp(+2 pi i (u dx/gw + v dy/gh)).
-				ph := 2 * math.Pi * (float64(u*t.dx)/float64(gw) + float64(v*t.dy)/float64(gh))
-				re += t.c * math.Cos(ph)
-				im += t.c * math.Sin(ph)
-			}
-			dst[v*hw+u] += a * (re*re + im*im)
+	// x(p + d) has the transfer function exp(+2 pi i (u dx/gw + v dy/gh)),
+	// a product of a factor per column and a factor per row.
+	ex := make([][]complex128, len(s))
+	ey := make([][]complex128, len(s))
+	for t, tp := range s {
+		ex[t] = make([]complex128, hw)
+		for u := range ex[t] {
+			ph := 2 * math.Pi * float64(u*tp.dx) / float64(gw)
+			ex[t][u] = complex(tp.c*math.Cos(ph), tp.c*math.Sin(ph))
+		}
+		ey[t] = make([]complex128, gh)
+		for v := range ey[t] {
+			ph := 2 * math.Pi * float64(v*tp.dy) / float64(gh)
+			ey[t][v] = complex(math.Cos(ph), math.Sin(ph))
 		}
 	}
+	forRows(gh, hw, func(lo, hi int) {
+		for v := lo; v < hi; v++ {
+			row := dst[v*hw : (v+1)*hw]
+			for u := range row {
+				var f complex128
+				for t := range s {
+					f += ex[t][u] * ey[t][v]
+				}
+				row[u] += a * (real(f)*real(f) + imag(f)*imag(f))
+			}
+		}
+	})
 }
 
 // shiftAdd adds c * src(p + (dx, dy)) to dst(p) for every grid point p,
@@ -65,21 +81,23 @@ func (s stencil) power(dst []float64, a float64, gw, gh int) {
 func shiftAdd(dst, src []float64, dx, dy int, c float64, gw, gh int) {
 	dx = ((dx % gw) + gw) % gw
 	dy = ((dy % gh) + gh) % gh
-	for j := 0; j < gh; j++ {
-		sj := j + dy
-		if sj >= gh {
-			sj -= gh
+	forRows(gh, gw, func(lo, hi int) {
+		for j := lo; j < hi; j++ {
+			sj := j + dy
+			if sj >= gh {
+				sj -= gh
+			}
+			d := dst[j*gw : (j+1)*gw]
+			s := src[sj*gw : (sj+1)*gw]
+			// d[i] += c*s[i+dx] for i < gw-dx, then the wrapped part.
+			head := d[:gw-dx]
+			for i, v := range s[dx:] {
+				head[i] += c * v
+			}
+			tail := d[gw-dx:]
+			for i, v := range s[:dx] {
+				tail[i] += c * v
+			}
 		}
-		d := dst[j*gw : (j+1)*gw]
-		s := src[sj*gw : (sj+1)*gw]
-		// d[i] += c*s[i+dx] for i < gw-dx, then the wrapped part.
-		head := d[:gw-dx]
-		for i, v := range s[dx:] {
-			head[i] += c * v
-		}
-		tail := d[gw-dx:]
-		for i, v := range s[:dx] {
-			tail[i] += c * v
-		}
-	}
+	})
 }

@@ -60,16 +60,21 @@ func Wiener(ctx context.Context, y, k *plane.Plane, o WienerOptions) (*plane.Pla
 
 // solveL2 solves (K^T W K + lambda D^T D) x = K^T W y in place, starting from x.
 func (p *problem) solveL2(ctx context.Context, x []float64, lambda float64, maxIter int, tol float64) error {
-	prior := make([]float64, len(p.k2))
+	prior := make([]float64, len(p.kf))
 	dxStencil.power(prior, lambda, p.gw, p.gh)
 	dyStencil.power(prior, lambda, p.gw, p.gh)
 	if p.periodic {
-		p.solveCirculant(x, p.ktwy, prior)
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		p.solveCirculant(x, p.ktwy, prior, 1)
 		return nil
 	}
-	_, err := cgSolve(ctx,
-		func(dst, src []float64) { p.applyNormal(dst, src, prior) },
-		func(dst, src []float64) { p.solveCirculant(dst, src, prior) },
-		p.ktwy, x, maxIter, tol)
+	xs := p.forward(x)
+	rs := p.forward(p.ktwy)
+	inv := make([]float64, len(prior))
+	p.invDen(inv, prior, 1)
+	_, err := p.pcg(ctx, func(q, d []complex128) { p.applyNormalSpec(q, d, prior, 1) }, inv, xs, rs, maxIter, tol)
+	p.inverse(x, xs)
 	return err
 }

@@ -58,7 +58,7 @@ func newRunFlagSet(env *cliEnv, f *runFlags) *flag.FlagSet {
 	fs.Float64Var(&f.lrKernel, "lr-kernel", 0, "learning rate of the kernel network (0: the preset's: paper 1e-4, fast 1e-3)")
 	fs.StringVar(&f.kernelNet, "kernel-net", string(selfdeblur.KernelFCN), "kernel network: "+joinKernelNets())
 	fs.BoolVar(&f.quiet, "q", false, "quiet: no progress output")
-	fs.StringVar(&f.finish, "finish", "auto", "non-blind `METHOD` that makes the output: every channel of the input deconvolved with the estimated kernel (auto: irls up to 0.3 megapixels, else hl-reflect; "+strings.Join(deconv.Methods(), ", ")+"), or none for SelfDeblur's own image (colour: its luma with the blurry chroma)")
+	fs.StringVar(&f.finish, "finish", "auto", "non-blind `METHOD` that makes the output: every channel of the input deconvolved with the estimated kernel (auto: irls up to 0.3 megapixels, else hyperlaplacian or, for very large images, its faster variants; "+strings.Join(deconv.Methods(), ", ")+"), or none for SelfDeblur's own image (colour: its luma with the blurry chroma)")
 	fs.IntVar(&f.estimateSize, "estimate-size", 320, "estimate the kernel on the most informative `N` x N window of larger images (0: always the whole image; needs a -finish method)")
 	fs.Usage = func() {
 		fmt.Fprintln(env.stderr, "Usage: deblur [flags] IN.(png|jpg)")

@@ -27,7 +27,10 @@ func naiveDFT(w, h int, x []float64) []complex128 {
 
 func TestForwardMatchesDefinitionAndInverts(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	for _, sz := range [][2]int{{1, 1}, {5, 3}, {6, 4}, {7, 9}, {8, 8}, {12, 5}} {
+	// Even widths and 2-3-5-smooth lengths use the Stockham transforms, the
+	// others (7, 11, 14) the gonum fallback; widths over 2*colBlock give
+	// several column blocks.
+	for _, sz := range [][2]int{{1, 1}, {5, 3}, {6, 4}, {7, 9}, {8, 8}, {12, 5}, {10, 7}, {14, 11}, {40, 30}, {22, 25}, {2, 1}} {
 		w, h := sz[0], sz[1]
 		x := make([]float64, w*h)
 		for i := range x {
@@ -53,6 +56,14 @@ func TestForwardMatchesDefinitionAndInverts(t *testing.T) {
 					t.Fatalf("%dx%d: inverse sample %d = %v, want %v", w, h, i, back[i], x[i])
 				}
 			}
+		}
+	}
+}
+
+func TestGoodEvenSize(t *testing.T) {
+	for in, want := range map[int]int{0: 2, 1: 2, 2: 2, 7: 8, 1082: 1152, 1125: 1152, 243: 250} {
+		if got := GoodEvenSize(in); got != want {
+			t.Errorf("GoodEvenSize(%d) = %d, want %d", in, got, want)
 		}
 	}
 }
