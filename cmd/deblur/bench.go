@@ -37,7 +37,7 @@ func runBench(env *cliEnv, args []string) error {
 	out := fs.String("out", filepath.Join("out", "bench"), "output `DIR` (results go to DIR/DATASET/METHOD/)")
 	pattern := fs.String("cases", "", "only cases whose name matches `PATTERN` (shell glob, e.g. 'im1_*')")
 	data := fs.String("data", filepath.Join("..", "shared", "data"), "benchmark data `DIR` holding levin/, lai/ and mnist/")
-	ratio := fs.String("ratio", methods.Ratio, "non-blind `METHOD` defining the error ratio of blind rows without a +NONBLIND step")
+	ratio := fs.String("ratio", methods.Ratio, "non-blind `METHOD` defining the error ratio of blind rows without a +NONBLIND step (mnist: "+mnistNonBlind+")")
 	quiet := fs.Bool("q", false, "quiet: no progress output")
 	var mf mnistFlags
 	addMNISTFlags(fs, &mf)
@@ -48,6 +48,8 @@ func runBench(env *cliEnv, args []string) error {
 		fmt.Fprintln(w, "docs/evaluation.md and writes per case the image, the kernel PNG and a JSON result;")
 		fmt.Fprintln(w, "per method and per dataset results.csv and results.json; and DIR/DATASET/summary.md,")
 		fmt.Fprintln(w, "the means next to the published tables. A rerun skips the cases already done.")
+		fmt.Fprintln(w, "mnist: held-out 28x28 digits blurred circularly with held-out synthetic kernels plus noise,")
+		fmt.Fprintln(w, "scored after the best circular shift within +-2 px (see the summary's notes).")
 		fmt.Fprintln(w, "\nMethods:")
 		fmt.Fprintln(w, "  blurry                  the blurry input as it is")
 		fmt.Fprintln(w, "  known-kernel+NONBLIND   non-blind deconvolution with the true kernel")

@@ -18,7 +18,7 @@ import (
 // machine (README, "Deep generative priors"): the specification's 6000 and
 // 10,000 steps cost minutes per digit there.
 const (
-	mnistSteps        = 1000 // Algorithm 1 steps (the spec: 6000); the decay scales to steps/6
+	mnistSteps        = 1000 // Algorithm 1 steps (the spec: 6000, same step schedule cut short)
 	mnistSlackSteps   = 1000 // Algorithm 2 steps (the spec: 10,000)
 	mnistProjectSteps = 1000 // Adam steps of the range row's projection
 	mnistRestarts     = 10   // the spec's
@@ -49,7 +49,7 @@ func addMNISTFlags(fs *flag.FlagSet, f *mnistFlags) {
 	fs.IntVar(&f.digits, "digits", def.N, "mnist: `N` held-out digits")
 	fs.Float64Var(&f.noise, "noise", def.Noise, "mnist: noise standard deviation `SIGMA` on [0, 1]")
 	fs.Uint64Var(&f.seed, "seed", def.Seed, "mnist: `SEED` of the kernels and the noise")
-	fs.IntVar(&f.steps, "steps", mnistSteps, "mnist: Algorithm 1 `STEPS` (deep-deblur, range; the spec: 6000; the step decay scales to STEPS/6)")
+	fs.IntVar(&f.steps, "steps", mnistSteps, "mnist: Algorithm 1 `STEPS` (deep-deblur, range; the spec: 6000; fewer cut its step schedule short)")
 	fs.IntVar(&f.slackSteps, "slack-steps", mnistSlackSteps, "mnist: Algorithm 2 `STEPS` (deep-deblur-slack; the spec: 10000)")
 	fs.IntVar(&f.projectSteps, "project-steps", mnistProjectSteps, "mnist: Adam `STEPS` projecting each digit onto the generator's range (range)")
 	fs.IntVar(&f.restarts, "restarts", mnistRestarts, "mnist: random restarts `R` of Algorithms 1 and 2 and the projection")

@@ -44,14 +44,15 @@ func onlyFor(fs *flag.FlagSet, what string, flags ...string) error {
 }
 
 // alg1Settings returns Algorithm 1's settings with steps iterations (0:
-// the specification's 6000) and restarts (0: 10). The step decay keeps the
-// specification's schedule shape, exp(-t / (steps/6)), so the last step is
-// always e^-6 of the first.
+// the specification's 6000) and restarts (0: 10). The step schedule stays
+// the specification's, 0.01 exp(-t/1000), cut off after steps: on ten
+// MNIST digits at 1000 steps this gave 22.33 dB against 21.09 dB for the
+// schedule compressed to exp(-t/(steps/6)) (README, "Deep generative
+// priors").
 func alg1Settings(steps, restarts int, seed uint64) genprior.Alg1Settings {
 	s := genprior.Alg1Defaults()
 	if steps > 0 {
 		s.Steps = steps
-		s.StepDecay = float64(steps) / 6
 	}
 	if restarts > 0 {
 		s.Restarts = restarts
