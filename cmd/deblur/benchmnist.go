@@ -22,7 +22,7 @@ const (
 	mnistSlackSteps   = 1000 // Algorithm 2 steps (the spec: 10,000)
 	mnistProjectSteps = 1000 // Adam steps of the range row's projection
 	mnistRestarts     = 10   // the spec's
-	mnistSweepDigits  = 20
+	mnistSweepDigits  = 10
 	// mnistNonBlind is the non-blind method of the true-kernel row: the
 	// most accurate one with the true kernel on the MNIST benchmark (the
 	// circular model is the exact one there).
