@@ -52,6 +52,8 @@ func mnistLabel(m string) string {
 		return "image in the generator's range, then Alg. 1"
 	case strings.HasPrefix(m, KnownKernel+"+"):
 		return "true kernel + " + strings.TrimPrefix(m, KnownKernel+"+") + " (non-blind)"
+	case strings.HasPrefix(m, "selfdeblur"):
+		return "SelfDeblur"
 	}
 	return m
 }

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/deblur/deblur/bench"
+	"github.com/deblur/deblur/internal/blas"
 	"github.com/deblur/deblur/report"
 )
 
@@ -35,16 +36,20 @@ func runBench(env *cliEnv, args []string) error {
 	limit := fs.Int("limit", 0, "run at most `N` cases (0: all)")
 	out := fs.String("out", filepath.Join("out", "bench"), "output `DIR` (results go to DIR/DATASET/METHOD/)")
 	pattern := fs.String("cases", "", "only cases whose name matches `PATTERN` (shell glob, e.g. 'im1_*')")
-	data := fs.String("data", filepath.Join("..", "shared", "data"), "benchmark data `DIR` holding levin/ and lai/")
-	ratio := fs.String("ratio", methods.Ratio, "non-blind `METHOD` defining the error ratio of blind rows without a +NONBLIND step")
+	data := fs.String("data", filepath.Join("..", "shared", "data"), "benchmark data `DIR` holding levin/, lai/ and mnist/")
+	ratio := fs.String("ratio", methods.Ratio, "non-blind `METHOD` defining the error ratio of blind rows without a +NONBLIND step (mnist: "+mnistNonBlind+")")
 	quiet := fs.Bool("q", false, "quiet: no progress output")
+	var mf mnistFlags
+	addMNISTFlags(fs, &mf)
 	fs.Usage = func() {
 		w := fs.Output()
-		fmt.Fprintln(w, "Usage: deblur bench [flags] levin|lai")
+		fmt.Fprintln(w, "Usage: deblur bench [flags] levin|lai|mnist")
 		fmt.Fprintln(w, "\nRuns methods over a benchmark, scores every case with the aligned protocol of")
 		fmt.Fprintln(w, "docs/evaluation.md and writes per case the image, the kernel PNG and a JSON result;")
 		fmt.Fprintln(w, "per method and per dataset results.csv and results.json; and DIR/DATASET/summary.md,")
 		fmt.Fprintln(w, "the means next to the published tables. A rerun skips the cases already done.")
+		fmt.Fprintln(w, "mnist: held-out 28x28 digits blurred circularly with held-out synthetic kernels plus noise,")
+		fmt.Fprintln(w, "scored after the best circular shift within +-2 px (see the summary's notes).")
 		fmt.Fprintln(w, "\nMethods:")
 		fmt.Fprintln(w, "  blurry                  the blurry input as it is")
 		fmt.Fprintln(w, "  known-kernel+NONBLIND   non-blind deconvolution with the true kernel")
@@ -52,16 +57,45 @@ func runBench(env *cliEnv, args []string) error {
 		fmt.Fprintln(w, "                          deconvolution of the blurry image with its kernel")
 		fmt.Fprintf(w, "  NONBLIND: %s\n", methods.NonBlindNames())
 		fmt.Fprintf(w, "  BLIND: %s (paper: the published settings, hours per image on a CPU)\n", strings.Join(slices.Sorted(maps.Keys(methods.Blind)), ", "))
+		fmt.Fprintf(w, "  mnist only: %s, %s, %s (28x28 digits, the shipped generators),\n", selfDeblurMNIST, bench.DeepDeblurName, bench.DeepDeblurSlackName)
+		fmt.Fprintf(w, "    %s (the digit projected onto the generator's range, re-blurred, Algorithm 1),\n", bench.RangeName)
+		fmt.Fprintf(w, "    all = %s\n", joinNames(mnistAll()))
+		fmt.Fprintf(w, "  mnist -sweep: -method defaults to %s\n", joinNames(mnistSweepMethods()))
 		fmt.Fprintln(w, "\nFlags:")
 		fs.PrintDefaults()
 	}
-	pos, help, err := parseCommand(fs, args, 1, "one dataset (levin or lai)")
+	pos, help, err := parseCommand(fs, args, 1, "one dataset (levin, lai or mnist)")
 	if help || err != nil {
 		return err
 	}
 	name := pos[0]
-	if name != "levin" && name != "lai" {
-		return usagef("bench: unknown dataset %q (levin or lai)", name)
+	switch name {
+	case "levin", "lai":
+		if err := onlyFor(fs, "bench "+name+" (mnist only)", mnistFlagNames...); err != nil {
+			return err
+		}
+	case "mnist":
+		if err := mf.validate(); err != nil {
+			return err
+		}
+		blas.SetThreads(1) // every product is tiny; see blas.SetThreads
+		if err := mf.addMethods(&methods); err != nil {
+			return err
+		}
+		if !flagSet(fs, "method") {
+			*method = bench.Blurry
+			if mf.sweep != "" {
+				*method = joinNames(mnistSweepMethods())
+			}
+		}
+		if *method == "all" {
+			*method = joinNames(mnistAll())
+		}
+		if !flagSet(fs, "ratio") {
+			*ratio = mnistNonBlind
+		}
+	default:
+		return usagef("bench: unknown dataset %q (levin, lai or mnist)", name)
 	}
 	if *limit < 0 {
 		return usagef("bench: -limit %d: must be 0 or more", *limit)
@@ -89,8 +123,13 @@ func runBench(env *cliEnv, args []string) error {
 	if _, err := filepath.Match(opt.Pattern, ""); err != nil {
 		return usagef("bench: -cases %q: %v", opt.Pattern, err)
 	}
-	d, err := bench.Open(name, *data, filepath.Join(*out, name, "_inputs"))
-	if err != nil {
+	var d *bench.Dataset
+	if name == "mnist" {
+		d, err = bench.MNIST(filepath.Join(*data, "mnist"), mf.options())
+		if err != nil {
+			return usageError{err}
+		}
+	} else if d, err = bench.Open(name, *data, filepath.Join(*out, name, "_inputs")); err != nil {
 		return err
 	}
 	if cases, _ := opt.Select(d); len(cases) == 0 {
@@ -102,6 +141,13 @@ func runBench(env *cliEnv, args []string) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if mf.sweep != "" {
+		err := runMNISTSweep(ctx, env, r, &mf, *data, list, opt, *quiet)
+		if errors.Is(err, context.Canceled) {
+			return fmt.Errorf("bench: interrupted; finished cases are kept and a rerun resumes")
+		}
+		return err
+	}
 	for _, m := range list {
 		if _, err := r.Run(ctx, d, m, opt); err != nil {
 			if errors.Is(err, context.Canceled) {
@@ -142,4 +188,11 @@ func (p *benchPrinter) Record(pr report.Progress) {
 		eta = fmtDuration(time.Duration(float64(pr.Elapsed) / float64(pr.Iter) * float64(pr.Total-pr.Iter)))
 	}
 	fmt.Fprintf(p.w, "%s  (%d/%d this run, elapsed %s, eta %s)\n", pr.Message, pr.Iter, pr.Total, fmtDuration(pr.Elapsed), eta)
+}
+
+// flagSet reports whether the flag called name was given on the command line.
+func flagSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
 }

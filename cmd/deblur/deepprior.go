@@ -15,6 +15,7 @@ import (
 	"github.com/deblur/deblur/generator"
 	"github.com/deblur/deblur/genprior"
 	"github.com/deblur/deblur/imageio"
+	"github.com/deblur/deblur/internal/blas"
 )
 
 // The blind methods of the default command.
@@ -28,8 +29,8 @@ const (
 var selfDeblurFlags = []string{"kernel-size", "estimate-size", "preset", "width", "skip", "solver", "loss", "ssim-from", "tv", "lr-image", "lr-kernel", "kernel-net"}
 
 // onlyFor returns a usage error naming the first of flags that was set on
-// the command line, which method does not take.
-func onlyFor(fs *flag.FlagSet, method string, flags ...string) error {
+// the command line, which what (e.g. "-method deep-deblur") does not take.
+func onlyFor(fs *flag.FlagSet, what string, flags ...string) error {
 	var bad string
 	fs.Visit(func(fl *flag.Flag) {
 		if bad == "" && slices.Contains(flags, fl.Name) {
@@ -37,20 +38,21 @@ func onlyFor(fs *flag.FlagSet, method string, flags ...string) error {
 		}
 	})
 	if bad != "" {
-		return usagef("-%s does not apply to -method %s", bad, method)
+		return usagef("-%s does not apply to %s", bad, what)
 	}
 	return nil
 }
 
 // alg1Settings returns Algorithm 1's settings with steps iterations (0:
-// the specification's 6000) and restarts (0: 10). The step decay keeps the
-// specification's schedule shape, exp(-t / (steps/6)), so the last step is
-// always e^-6 of the first.
+// the specification's 6000) and restarts (0: 10). The step schedule stays
+// the specification's, 0.01 exp(-t/1000), cut off after steps: on ten
+// MNIST digits at 1000 steps this gave 22.33 dB against 21.09 dB for the
+// schedule compressed to exp(-t/(steps/6)) (README, "Deep generative
+// priors").
 func alg1Settings(steps, restarts int, seed uint64) genprior.Alg1Settings {
 	s := genprior.Alg1Defaults()
 	if steps > 0 {
 		s.Steps = steps
-		s.StepDecay = float64(steps) / 6
 	}
 	if restarts > 0 {
 		s.Restarts = restarts
@@ -77,7 +79,7 @@ func alg2Settings(steps, restarts int, seed uint64) genprior.Alg2Settings {
 // deep-deblur-slack: a 28x28 gray digit deblurred with the shipped
 // generators.
 func runDeepPrior(env *cliEnv, fs *flag.FlagSet, f *runFlags, in string) error {
-	if err := onlyFor(fs, f.method, selfDeblurFlags...); err != nil {
+	if err := onlyFor(fs, "-method "+f.method, selfDeblurFlags...); err != nil {
 		return err
 	}
 	if f.iters < 0 || f.restarts < 0 {
@@ -107,6 +109,7 @@ func runDeepPrior(env *cliEnv, fs *flag.FlagSet, f *runFlags, in string) error {
 		return usagef("-method %s needs a %dx%d gray image (the shipped digit generator's size); %s is %dx%d %s",
 			f.method, generator.DigitSize, generator.DigitSize, in, im.W(), im.H(), kind)
 	}
+	blas.SetThreads(1) // every product is tiny; see blas.SetThreads
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	var rec *progressPrinter

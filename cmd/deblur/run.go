@@ -45,7 +45,7 @@ func newRunFlagSet(env *cliEnv, f *runFlags) *flag.FlagSet {
 	fs.IntVar(&f.kernelSize, "kernel-size", 0, "blur kernel size `K` in pixels (K x K, >= 3; a little too large is safe; 0: chosen from the image size, about 12 % of the estimation region's shorter side, then trimmed to the kernel's support)")
 	fs.StringVar(&f.preset, "preset", "fast", "settings preset: fast (demo, ~1 min on small images) or paper (the published configuration, slow)")
 	fs.StringVar(&f.method, "method", methodSelfDeblur, "blind `METHOD`: selfdeblur, or deep-deblur / deep-deblur-slack (Algorithms 1 / 2 of the deep generative priors method, with the shipped digit and kernel generators: 28x28 gray digits only)")
-	fs.IntVar(&f.iters, "iters", 0, "iterations, or steps (0: the preset's; deep-deblur 6000, deep-deblur-slack 10000; deep-deblur's step decay scales to iters/6)")
+	fs.IntVar(&f.iters, "iters", 0, "iterations, or steps (0: the preset's; deep-deblur 6000, deep-deblur-slack 10000; fewer cut deep-deblur's step schedule short)")
 	fs.IntVar(&f.restarts, "restarts", 0, "deep-deblur*: random restarts, run as one batch (0: the method's, 10)")
 	fs.IntVar(&f.width, "width", 0, "channels of the image network (0: the preset's; paper 128)")
 	fs.IntVar(&f.skip, "skip", 0, "skip channels of the image network (0: the preset's; paper 16)")
@@ -145,7 +145,7 @@ func runDeblur(env *cliEnv, args []string) error {
 	in := pos[0]
 	switch f.method {
 	case methodSelfDeblur:
-		if err := onlyFor(fs, f.method, "restarts"); err != nil {
+		if err := onlyFor(fs, "-method "+f.method, "restarts"); err != nil {
 			return err
 		}
 	case methodDeepDeblur, methodDeepDeblurSlack:

@@ -29,6 +29,20 @@ func Gemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int,
 	gemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
 
+// SetThreads sets how many threads OpenBLAS uses for every product of the
+// process from now on (n >= 1) and returns the previous count; the gonum
+// backend is single-threaded and ignores it (returning 1). Programs whose
+// products are all tiny (28x28 images, batches of ten) are faster with one
+// thread: a threaded product of that size costs more in hand-offs than it
+// gains, and on a loaded machine each hand-off can wait for a time slice.
+// It is process-wide; call it from main, not from a library.
+func SetThreads(n int) int {
+	if n < 1 {
+		n = 1
+	}
+	return setThreads(n)
+}
+
 // Backend describes the GEMM implementation in use, e.g.
 // "openblas 0.3.21 (SkylakeX kernels, 2 threads)" or "gonum (pure Go)".
 func Backend() string { return backend() }

@@ -88,3 +88,29 @@ func TestBackendNamed(t *testing.T) {
 	}
 	t.Log(b)
 }
+
+// TestSetThreads sets one thread, checks Backend reports it (OpenBLAS) and
+// products still agree with the reference, then restores the count.
+func TestSetThreads(t *testing.T) {
+	prev := SetThreads(1)
+	defer SetThreads(prev)
+	if prev < 1 {
+		t.Fatalf("previous thread count %d", prev)
+	}
+	if b := Backend(); strings.Contains(b, "openblas") && !strings.Contains(b, " 1 threads") {
+		t.Errorf("after SetThreads(1): %q", b)
+	}
+	if got := SetThreads(prev); got != 1 && strings.Contains(Backend(), "openblas") {
+		t.Errorf("SetThreads returned %d, want the 1 set before", got)
+	}
+	SetThreads(1)
+	a, b := []float32{1, 2, 3, 4, 5, 6}, []float32{1, 0, 2, 1, 0, 3}
+	c := make([]float32, 4)
+	Gemm(false, false, 2, 2, 3, 1, a, 3, b, 2, 0, c, 2)
+	want := []float32{5, 11, 14, 23}
+	for i := range c {
+		if c[i] != want[i] {
+			t.Fatalf("product %v, want %v", c, want)
+		}
+	}
+}

@@ -14,11 +14,13 @@ typedef void (*sgemm_fn)(int order, int ta, int tb, int m, int n, int k,
 typedef char *(*corename_fn)(void);
 typedef char *(*config_fn)(void);
 typedef int (*nthreads_fn)(void);
+typedef void (*setthreads_fn)(int);
 
 static sgemm_fn deblur_sgemm;
 static corename_fn deblur_corename;
 static config_fn deblur_config;
 static nthreads_fn deblur_nthreads;
+static setthreads_fn deblur_setthreads;
 
 static int deblur_has_avx512(void) {
 	__builtin_cpu_init();
@@ -42,6 +44,7 @@ static int deblur_load(const char *core) {
 	deblur_corename = (corename_fn)dlsym(h, "openblas_get_corename");
 	deblur_config = (config_fn)dlsym(h, "openblas_get_config");
 	deblur_nthreads = (nthreads_fn)dlsym(h, "openblas_get_num_threads");
+	deblur_setthreads = (setthreads_fn)dlsym(h, "openblas_set_num_threads");
 	return deblur_sgemm != NULL;
 }
 
@@ -54,6 +57,7 @@ static void deblur_gemm(int ta, int tb, int m, int n, int k, float alpha,
 static const char *deblur_corename_str(void) { return deblur_corename ? deblur_corename() : "unknown"; }
 static const char *deblur_config_str(void) { return deblur_config ? deblur_config() : "OpenBLAS"; }
 static int deblur_threads(void) { return deblur_nthreads ? deblur_nthreads() : 0; }
+static void deblur_set_threads(int n) { if (deblur_setthreads) deblur_setthreads(n); }
 */
 import "C"
 
@@ -131,4 +135,13 @@ func backend() string {
 	}
 	return fmt.Sprintf("openblas (%s kernels, %d threads; %s; %s)",
 		C.GoString(C.deblur_corename_str()), int(C.deblur_threads()), l.note, C.GoString(C.deblur_config_str()))
+}
+
+func setThreads(n int) int {
+	if !loader().ok {
+		return 1
+	}
+	prev := int(C.deblur_threads())
+	C.deblur_set_threads(C.int(n))
+	return prev
 }
