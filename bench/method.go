@@ -79,13 +79,16 @@ func SelfDeblurAutoSize(preset func(k int) selfdeblur.Settings) BlindFunc {
 	}
 }
 
-// DefaultBlind returns the blind methods of the project: "selfdeblur-fast"
+// DefaultBlind returns the blind methods of the project:
+// "selfdeblur-default" (selfdeblur.Default, the command's default),
+// "selfdeblur-fast"
 // (selfdeblur.Fast), "selfdeblur-c2f" (selfdeblur.FastCoarseToFine),
 // "selfdeblur-fast-auto" (Fast with the kernel size chosen by the tool)
 // and "selfdeblur-paper" (selfdeblur.Paper, the published configuration;
 // hours per image on a CPU).
 func DefaultBlind() map[string]BlindFunc {
 	return map[string]BlindFunc{
+		"selfdeblur-default":   SelfDeblur(selfdeblur.Default),
 		"selfdeblur-fast":      SelfDeblur(selfdeblur.Fast),
 		"selfdeblur-c2f":       SelfDeblur(selfdeblur.FastCoarseToFine),
 		"selfdeblur-fast-auto": SelfDeblurAutoSize(selfdeblur.Fast),

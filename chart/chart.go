@@ -1,5 +1,6 @@
 // Package chart draws simple line charts as PNG files with gonum/plot, for
-// the benchmark sweeps (PSNR against noise level or blur length).
+// the benchmark sweeps (PSNR against noise level or blur length) and the
+// speed/quality comparison of configurations (PSNR against seconds).
 package chart
 
 import (
@@ -30,6 +31,12 @@ type Lines struct {
 	Series                []Series
 	// Width and Height are the image size in pixels (each at least 100).
 	Width, Height int
+	// LogX draws the x axis on a log scale; points with x <= 0 are then
+	// left out.
+	LogX bool
+	// LegendBottom puts the legend in the bottom right corner instead of
+	// the top right.
+	LegendBottom bool
 }
 
 // WritePNG draws the chart and writes it to path as a PNG of exactly
@@ -43,7 +50,7 @@ func (l Lines) WritePNG(path string) error {
 	p := plot.New()
 	p.Title.Text, p.X.Label.Text, p.Y.Label.Text = l.Title, l.XLabel, l.YLabel
 	p.Add(plotter.NewGrid())
-	p.Legend.Top = true
+	p.Legend.Top = !l.LegendBottom
 	var args []any
 	points := 0
 	for _, s := range l.Series {
@@ -52,7 +59,7 @@ func (l Lines) WritePNG(path string) error {
 		}
 		var xy plotter.XYs
 		for i, x := range s.X {
-			if !math.IsNaN(x) && !math.IsNaN(s.Y[i]) && !math.IsInf(x, 0) && !math.IsInf(s.Y[i], 0) {
+			if !math.IsNaN(x) && !math.IsNaN(s.Y[i]) && !math.IsInf(x, 0) && !math.IsInf(s.Y[i], 0) && (!l.LogX || x > 0) {
 				xy = append(xy, plotter.XY{X: x, Y: s.Y[i]})
 			}
 		}
@@ -67,6 +74,10 @@ func (l Lines) WritePNG(path string) error {
 	}
 	if err := plotutil.AddLinePoints(p, args...); err != nil {
 		return fmt.Errorf("chart: %w", err)
+	}
+	if l.LogX {
+		p.X.Scale = plot.LogScale{}
+		p.X.Tick.Marker = plot.LogTicks{Prec: -1}
 	}
 	c := vgimg.NewWith(vgimg.UseImage(image.NewRGBA(image.Rect(0, 0, l.Width, l.Height))), vgimg.UseDPI(96))
 	p.Draw(draw.New(c))

@@ -29,15 +29,24 @@ type Result struct {
 	Losses     []float64 // objective at every iteration done
 	Iterations int       // iterations done (fewer than asked when cancelled)
 	Elapsed    time.Duration
+	// Seed is the seed of the fit returned (with Restarts, the chosen one).
+	Seed uint64
+	// RestartLosses holds, with Restarts above 1, every fit's final
+	// objective in seed order (NaN for a fit that failed); nil otherwise.
+	RestartLosses []float64
 }
 
 // Run deblurs y (values in [0, 1]). When ctx is cancelled, Run stops after
 // the current iteration and returns the result so far together with the
 // context's error; on divergence it returns the last finite result with
-// ErrDiverged.
+// ErrDiverged. With s.Restarts above 1 it runs the fits concurrently (see
+// runRestarts).
 func Run(ctx context.Context, y *plane.Plane, s Settings) (*Result, error) {
 	if err := s.Validate(); err != nil {
 		return nil, err
+	}
+	if s.Restarts > 1 {
+		return runRestarts(ctx, y, s)
 	}
 	k := s.KernelSize
 	if k > y.W || k > y.H {
@@ -61,7 +70,7 @@ func Run(ctx context.Context, y *plane.Plane, s Settings) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{}
+	res := &Result{Seed: s.Seed}
 	start := time.Now()
 	sched := nn.MultiStep{Milestones: s.Milestones, Gamma: s.LRGamma}
 	every := s.ReportEvery

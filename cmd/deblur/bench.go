@@ -111,8 +111,13 @@ func runBench(env *cliEnv, args []string) error {
 		if m = strings.TrimSpace(m); m == "" {
 			continue
 		}
-		if _, err := methods.Parse(m); err != nil {
+		pm, err := methods.Parse(m)
+		if err != nil {
 			return usageError{err}
+		}
+		if pm.Blind == selfDeblurDefault {
+			// Its two fits run on a core each; see selfdeblurThreads.
+			blas.SetThreads(1)
 		}
 		list = append(list, m)
 	}

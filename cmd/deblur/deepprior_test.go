@@ -110,7 +110,7 @@ func TestRunDeepPriorErrors(t *testing.T) {
 		{"colour", []string{"-method", "deep-deblur-slack", "-o", out, colourDigit}, "colour"},
 		{"kernel size", []string{"-method", "deep-deblur", "-kernel-size", "9", "-o", out, digit}, "-kernel-size does not apply"},
 		{"selfdeblur flag", []string{"-method", "deep-deblur", "-preset", "paper", "-o", out, digit}, "-preset does not apply"},
-		{"restarts for selfdeblur", []string{"-kernel-size", "5", "-restarts", "3", "-o", out, digit}, "-restarts does not apply"},
+		{"negative restarts for selfdeblur", []string{"-kernel-size", "5", "-restarts", "-1", "-o", out, digit}, "-restarts -1"},
 		{"unknown method", []string{"-method", "magic", "-o", out, digit}, "unknown -method"},
 		{"negative steps", []string{"-method", "deep-deblur", "-iters", "-2", "-o", out, digit}, "must not be negative"},
 		{"prior kernel too large", []string{"-kernel-net", "prior", "-kernel-size", "31", "-o", out, big}, "larger than the kernel generator"},

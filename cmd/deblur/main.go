@@ -43,6 +43,7 @@ func commands() map[string]command {
 		"version": {"print the version and the GEMM backend", runVersion},
 		"run":     {"deblur an image (the default command)", runDeblur},
 		"deconv":  {"remove a known blur (non-blind deconvolution with a given kernel)", runDeconv},
+		"chart":   {"draw a PNG chart (y against x per label) from a CSV table, e.g. PSNR against seconds", runChart},
 		"bench":   {"run a method over the Levin or Lai benchmark and compare with the papers", runBench},
 		"score":   {"score an estimate against the sharp image (PSNR, SSIM, kernel error) as JSON", runScore},
 		"synth":   {"synthesise training data: random camera-shake kernels", runSynth},

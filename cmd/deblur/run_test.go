@@ -69,7 +69,9 @@ func TestRunWritesImageKernelAndReport(t *testing.T) {
 				Orientation string
 				Values      [][]float64
 			} `json:"kernel"`
-			Settings struct{ Seed uint64 } `json:"settings"`
+			Settings      struct{ Seed uint64 } `json:"settings"`
+			ChosenSeed    *uint64               `json:"chosen_seed"`
+			RestartLosses []float64             `json:"restart_final_losses"`
 		}
 		data, err := os.ReadFile(base + ".json")
 		if err != nil {
@@ -88,6 +90,10 @@ func TestRunWritesImageKernelAndReport(t *testing.T) {
 			rep.Kernel.Size != 5 || len(rep.Kernel.Values) != 5 || math.Abs(sum-1) > 1e-6 ||
 			!strings.Contains(rep.Kernel.Orientation, "convolution") || rep.Settings.Seed != 1 {
 			t.Errorf("report incomplete: %s", data)
+		}
+		// The default preset runs two restarts (seeds 1 and 2).
+		if rep.ChosenSeed == nil || *rep.ChosenSeed < 1 || *rep.ChosenSeed > 2 || len(rep.RestartLosses) != 2 {
+			t.Errorf("restarts not reported: chosen seed %v, final losses %v", rep.ChosenSeed, rep.RestartLosses)
 		}
 	}
 }

@@ -32,8 +32,12 @@ type runReport struct {
 	// kernel was then trimmed to its support).
 	KernelSizeAuto bool `json:"kernel_size_auto,omitempty"`
 	// Window is the region the kernel was estimated on: x, y, width, height.
-	Window  *[4]int `json:"estimation_window,omitempty"`
-	Created string  `json:"created"`
+	Window *[4]int `json:"estimation_window,omitempty"`
+	// ChosenSeed and RestartLosses describe restarts (settings.Restarts
+	// above 1): the seed of the fit kept and every fit's final objective.
+	ChosenSeed    *uint64   `json:"chosen_seed,omitempty"`
+	RestartLosses []float64 `json:"restart_final_losses,omitempty"`
+	Created       string    `json:"created"`
 }
 
 type kernelReport struct {
@@ -54,6 +58,10 @@ func newRunReport(in string, o outputSet, method string, s any, res *deblur.Resu
 		LossCurve:   finite(res.Losses),
 		Created:     time.Now().UTC().Format(time.RFC3339),
 		Colour:      "gray",
+	}
+	if len(res.RestartLosses) > 0 {
+		seed := res.Seed
+		r.ChosenSeed, r.RestartLosses = &seed, res.RestartLosses
 	}
 	if !res.Image.IsGray() {
 		r.Colour = "luma (BT.601 Y deblurred, blurry Cb/Cr kept)"

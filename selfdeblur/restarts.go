@@ -1,0 +1,58 @@
+package selfdeblur
+
+import (
+	"context"
+	"errors"
+	"math"
+	"sync"
+
+	"github.com/deblur/deblur/plane"
+)
+
+// runRestarts runs s.Restarts fits of y with the seeds s.Seed, s.Seed+1,
+// ... on as many goroutines, and returns the fit whose last objective
+// value is the lowest; Result.Seed tells which. All fits share the
+// schedule, so their final objectives (1 - SSIM, or MSE + TV) compare
+// like for like. Only the first fit reports progress to s.Recorder.
+//
+// A fit that diverges is dropped unless every fit does; then the first
+// one's result and error are returned. A cancelled context stops every
+// fit; the best result so far is returned with the context's error.
+func runRestarts(ctx context.Context, y *plane.Plane, s Settings) (*Result, error) {
+	n := s.Restarts
+	results := make([]*Result, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		si := s
+		si.Restarts = 0
+		si.Seed = s.Seed + uint64(i)
+		if i > 0 {
+			si.Recorder = nil
+		}
+		wg.Go(func() { results[i], errs[i] = Run(ctx, y, si) })
+	}
+	wg.Wait()
+	best := -1
+	for i, r := range results {
+		if r == nil || errors.Is(errs[i], ErrDiverged) || len(r.Losses) == 0 {
+			continue
+		}
+		if best < 0 || lastOr(r.Losses, math.Inf(1)) < lastOr(results[best].Losses, math.Inf(1)) {
+			best = i
+		}
+	}
+	if best < 0 {
+		return results[0], errs[0]
+	}
+	r := results[best]
+	r.Seed = s.Seed + uint64(best)
+	r.RestartLosses = make([]float64, n)
+	for i, q := range results {
+		r.RestartLosses[i] = math.NaN()
+		if q != nil && errs[i] == nil {
+			r.RestartLosses[i] = lastOr(q.Losses, math.NaN())
+		}
+	}
+	return r, errs[best]
+}
