@@ -79,6 +79,10 @@ func SelfDeblurAutoSize(preset func(k int) selfdeblur.Settings) BlindFunc {
 	}
 }
 
+// SelfDeblurDefaultName is the blind method of selfdeblur.Default, the
+// command's default; its restarts run concurrently.
+const SelfDeblurDefaultName = "selfdeblur-default"
+
 // DefaultBlind returns the blind methods of the project:
 // "selfdeblur-default" (selfdeblur.Default, the command's default),
 // "selfdeblur-fast"
@@ -88,7 +92,7 @@ func SelfDeblurAutoSize(preset func(k int) selfdeblur.Settings) BlindFunc {
 // hours per image on a CPU).
 func DefaultBlind() map[string]BlindFunc {
 	return map[string]BlindFunc{
-		"selfdeblur-default":   SelfDeblur(selfdeblur.Default),
+		SelfDeblurDefaultName:  SelfDeblur(selfdeblur.Default),
 		"selfdeblur-fast":      SelfDeblur(selfdeblur.Fast),
 		"selfdeblur-c2f":       SelfDeblur(selfdeblur.FastCoarseToFine),
 		"selfdeblur-fast-auto": SelfDeblurAutoSize(selfdeblur.Fast),

@@ -114,8 +114,8 @@ func Fast(k int) Settings {
 // kernel learning rate over 300 iterations (schedule scaled to match),
 // with two restarts run concurrently and the lower final objective kept.
 // On the 2-core development machine each fit runs on its own core, so the
-// second costs little wall time. Measured on eight Levin cases (one per
-// kernel, irls finish): see the README's Results.
+// second costs little wall time. Measured with an irls finish on all 32
+// Levin images: 33.08 dB mean, median 55 s per image (README, Results).
 func Default(k int) Settings {
 	s := Fast(k)
 	s.Iterations = 300

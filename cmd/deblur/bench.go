@@ -115,7 +115,7 @@ func runBench(env *cliEnv, args []string) error {
 		if err != nil {
 			return usageError{err}
 		}
-		if pm.Blind == selfDeblurDefault {
+		if pm.Blind == bench.SelfDeblurDefaultName {
 			// Its two fits run on a core each; see selfdeblurThreads.
 			blas.SetThreads(1)
 		}

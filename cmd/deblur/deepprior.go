@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -150,17 +149,5 @@ func runDeepPrior(env *cliEnv, fs *flag.FlagSet, f *runFlags, in string) error {
 	rep := newRunReport(in, outs, f.method, settings, res, runErr)
 	rep.Finish = f.finish
 	rep.Kernel.Orientation += "; circular model: blurry = kernel circularly convolved with sharp, kernel centre (14, 14) at the origin"
-	if err := writeOutputs(outs, res, rep); err != nil {
-		return err
-	}
-	if !f.quiet {
-		fmt.Fprintf(env.stderr, "wrote %s, %s and %s (%d steps, %s)\n", outs.image, outs.kernel, outs.report, res.Iterations, fmtDuration(res.Elapsed))
-	}
-	if runErr != nil {
-		if errors.Is(runErr, context.Canceled) {
-			return fmt.Errorf("interrupted after %d of %d steps; the outputs hold the result so far", res.Iterations, total)
-		}
-		return runErr
-	}
-	return nil
+	return finishRun(env, f.quiet, outs, res, rep, runErr, "steps", total)
 }

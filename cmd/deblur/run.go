@@ -237,19 +237,7 @@ func runDeblur(env *cliEnv, args []string) error {
 			rep.Colour = "kernel estimated on BT.601 luma; every RGB channel deconvolved with it (" + opt.Finish + ")"
 		}
 	}
-	if err := writeOutputs(outs, res, rep); err != nil {
-		return err
-	}
-	if !f.quiet {
-		fmt.Fprintf(env.stderr, "wrote %s, %s and %s (%d iterations, %s)\n", outs.image, outs.kernel, outs.report, res.Iterations, fmtDuration(res.Elapsed))
-	}
-	if runErr != nil {
-		if errors.Is(runErr, context.Canceled) {
-			return fmt.Errorf("interrupted after %d of %d iterations; the outputs hold the result so far", res.Iterations, s.Iterations)
-		}
-		return runErr
-	}
-	return nil
+	return finishRun(env, f.quiet, outs, res, rep, runErr, "iterations", s.Iterations)
 }
 
 type outputSet struct{ image, kernel, report string }
@@ -291,6 +279,26 @@ func checkWritable(paths ...string) error {
 	return nil
 }
 
+// finishRun writes a run's outputs (also after an interruption or a
+// failure that left a result), says so unless quiet, and turns runErr
+// into the command's error; unit names the steps ("iterations", "steps")
+// of which total were planned.
+func finishRun(env *cliEnv, quiet bool, outs outputSet, res *deblur.Result, rep *runReport, runErr error, unit string, total int) error {
+	if err := writeOutputs(outs, res, rep); err != nil {
+		return err
+	}
+	if !quiet {
+		fmt.Fprintf(env.stderr, "wrote %s, %s and %s (%d %s, %s)\n", outs.image, outs.kernel, outs.report, res.Iterations, unit, fmtDuration(res.Elapsed))
+	}
+	if runErr != nil {
+		if errors.Is(runErr, context.Canceled) {
+			return fmt.Errorf("interrupted after %d of %d %s; the outputs hold the result so far", res.Iterations, total, unit)
+		}
+		return runErr
+	}
+	return nil
+}
+
 func writeOutputs(o outputSet, res *deblur.Result, rep *runReport) error {
 	if err := imageio.WritePNG(o.image, res.Image, imageio.Depth8); err != nil {
 		return err
@@ -303,9 +311,6 @@ func writeOutputs(o outputSet, res *deblur.Result, rep *runReport) error {
 
 // kernelScale enlarges small kernels so the PNG is viewable (about 256 px).
 func kernelScale(k int) int { return max(1, 256/max(k, 1)) }
-
-// selfDeblurDefault is the bench name of the default preset.
-const selfDeblurDefault = "selfdeblur-default"
 
 // selfdeblurThreads makes OpenBLAS single-threaded when s runs restarts
 // concurrently: each fit then has a core to itself instead of the fits
