@@ -31,7 +31,10 @@ type Result struct {
 	// convolved with sharp), non-negative, summing to 1.
 	Kernel *plane.Plane
 	// Window is the region of the image the kernel was estimated on.
-	Window     image.Rectangle
+	Window image.Rectangle
+	// Scale is the factor the image was shrunk by for the estimation (1:
+	// full size); see Options.MaxEstimateKernel.
+	Scale      int
 	Losses     []float64 // objective per iteration
 	Iterations int       // iterations done (fewer than planned if cancelled)
 	Elapsed    time.Duration

@@ -32,12 +32,29 @@ type Options struct {
 	// SelfDeblur's own image (for colour, its luma with the blurry chroma,
 	// as the SelfDeblur authors do).
 	Finish string
+	// MaxEstimateKernel, when positive, makes kernels larger than that
+	// many pixels be estimated on the luma shrunk by the smallest integer
+	// factor f that brings the kernel within it (f x f block means; the
+	// window of EstimateSize is then chosen on the shrunk copy, so it
+	// covers f times as much of the image); the kernel found is resampled
+	// to SelfDeblur.KernelSize for the finish (a smaller factor, down to
+	// none, is used where the shrunk image would be too small for the
+	// image network). Large blurs converge far
+	// more reliably, and faster, at the coarse scale. Requires Finish.
+	MaxEstimateKernel int
 	// Trim crops the estimated kernel's frame to its support
 	// (selfdeblur.TrimKernel, entries of at least 5 % of the peak) before
 	// the finish; for kernel sizes chosen generously, e.g. by
 	// selfdeblur.AutoKernelSize.
 	Trim bool
 }
+
+// DefaultEstimateSize and DefaultMaxEstimateKernel are the command's
+// Options.EstimateSize and Options.MaxEstimateKernel.
+const (
+	DefaultEstimateSize      = 320
+	DefaultMaxEstimateKernel = 31
+)
 
 // AutoFinish returns the non-blind method Blind uses for a w x h image:
 // irls (the most accurate on the Levin benchmark, exact boundaries) up to
@@ -66,37 +83,44 @@ func BlindPlanes(ctx context.Context, im *imageio.Image, o Options) (*Result, er
 	if o.EstimateSize < 0 {
 		return nil, fmt.Errorf("deblur: estimate size %d", o.EstimateSize)
 	}
+	k := o.SelfDeblur.KernelSize
+	f, kc := estimateScale(k, o.MaxEstimateKernel, im.W(), im.H(), o.SelfDeblur.Gx.MinSize())
 	win := image.Rect(0, 0, im.W(), im.H())
-	if o.EstimateSize > 0 && (im.W() > o.EstimateSize || im.H() > o.EstimateSize) {
-		if o.Finish == "" {
-			return nil, errors.New("deblur: estimating the kernel on a window needs a non-blind finishing method")
-		}
-		luma, err := lumaOf(im)
-		if err != nil {
-			return nil, err
-		}
-		x0, y0 := informativeWindow(luma, o.EstimateSize)
-		win = image.Rect(x0, y0, x0+min(o.EstimateSize, im.W()), y0+min(o.EstimateSize, im.H()))
-	}
 	var res *Result
 	var runErr error
-	if win.Dx() == im.W() && win.Dy() == im.H() {
+	whole := f == 1 && (o.EstimateSize == 0 || (im.W() <= o.EstimateSize && im.H() <= o.EstimateSize))
+	if whole {
 		res, runErr = selfDeblurImage(ctx, im, o.SelfDeblur)
 	} else {
+		if o.Finish == "" {
+			return nil, errors.New("deblur: estimating the kernel on a window or a downscaled copy needs a non-blind finishing method")
+		}
 		luma, err := lumaOf(im)
 		if err != nil {
 			return nil, err
 		}
-		part := luma.Crop(win.Min.X, win.Min.Y, win.Dx(), win.Dy())
-		r, err := selfdeblur.Run(ctx, part, o.SelfDeblur)
+		small := downscale(luma, f)
+		sw := image.Rect(0, 0, small.W, small.H)
+		if o.EstimateSize > 0 && (small.W > o.EstimateSize || small.H > o.EstimateSize) {
+			x0, y0 := informativeWindow(small, o.EstimateSize)
+			sw = image.Rect(x0, y0, x0+min(o.EstimateSize, small.W), y0+min(o.EstimateSize, small.H))
+		}
+		s := o.SelfDeblur
+		s.KernelSize = kc
+		r, err := selfdeblur.Run(ctx, small.Crop(sw.Min.X, sw.Min.Y, sw.Dx(), sw.Dy()), s)
 		if r != nil {
 			res = fromSelfDeblur(im.Clone(), r)
+			if f > 1 {
+				res.Kernel = upscaleKernel(r.Kernel, k, f)
+			}
 		}
 		runErr = err
+		win = image.Rect(sw.Min.X*f, sw.Min.Y*f, sw.Max.X*f, sw.Max.Y*f)
 	}
 	if res == nil {
 		return nil, runErr
 	}
+	res.Scale = f
 	res.Window = win
 	if o.Trim {
 		res.Kernel = selfdeblur.TrimKernel(res.Kernel, 0.05)

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/deblur/deblur"
 	"github.com/deblur/deblur/imageio"
 	"github.com/deblur/deblur/plane"
 	"github.com/deblur/deblur/report"
@@ -79,24 +80,54 @@ func SelfDeblurAutoSize(preset func(k int) selfdeblur.Settings) BlindFunc {
 	}
 }
 
+// SelfDeblurPipeline returns a BlindFunc running the command's pipeline,
+// deblur.BlindPlanes, with the settings preset(kernelSize): the kernel is
+// estimated on the most informative window of estimateSize pixels, on a
+// shrunk copy when it is larger than maxKernel pixels (see
+// deblur.Options), and the image is deblurred with deblur.AutoFinish.
+func SelfDeblurPipeline(preset func(k int) selfdeblur.Settings, estimateSize, maxKernel int) BlindFunc {
+	return func(ctx context.Context, y *plane.Plane, kernelSize int, rec report.Recorder) (*plane.Plane, *plane.Plane, error) {
+		s := preset(kernelSize)
+		s.Recorder = rec
+		o := deblur.Options{SelfDeblur: s, EstimateSize: estimateSize, MaxEstimateKernel: maxKernel, Finish: deblur.AutoFinish(y.W, y.H)}
+		r, err := deblur.BlindPlanes(ctx, imageio.NewGray(y), o)
+		if err != nil {
+			return nil, nil, err
+		}
+		return r.Image.Channels[0], r.Kernel, nil
+	}
+}
+
 // SelfDeblurDefaultName is the blind method of selfdeblur.Default, the
 // command's default; its restarts run concurrently.
 const SelfDeblurDefaultName = "selfdeblur-default"
 
+// RunsRestarts reports whether the blind method name fits several restarts
+// concurrently, one per core, so that its OpenBLAS products should be
+// single-threaded.
+func RunsRestarts(name string) bool {
+	return strings.HasPrefix(name, SelfDeblurDefaultName)
+}
+
 // DefaultBlind returns the blind methods of the project:
 // "selfdeblur-default" (selfdeblur.Default, the command's default),
-// "selfdeblur-fast"
+// "selfdeblur-default-auto" (Default with the kernel size chosen by the
+// tool), "selfdeblur-default-window" (the command's default pipeline: the
+// default preset on a deblur.DefaultEstimateSize window, on a shrunk copy for kernels over
+// deblur.DefaultMaxEstimateKernel pixels, deblur.AutoFinish), "selfdeblur-fast"
 // (selfdeblur.Fast), "selfdeblur-c2f" (selfdeblur.FastCoarseToFine),
 // "selfdeblur-fast-auto" (Fast with the kernel size chosen by the tool)
 // and "selfdeblur-paper" (selfdeblur.Paper, the published configuration;
 // hours per image on a CPU).
 func DefaultBlind() map[string]BlindFunc {
 	return map[string]BlindFunc{
-		SelfDeblurDefaultName:  SelfDeblur(selfdeblur.Default),
-		"selfdeblur-fast":      SelfDeblur(selfdeblur.Fast),
-		"selfdeblur-c2f":       SelfDeblur(selfdeblur.FastCoarseToFine),
-		"selfdeblur-fast-auto": SelfDeblurAutoSize(selfdeblur.Fast),
-		"selfdeblur-paper":     SelfDeblur(selfdeblur.Paper),
+		SelfDeblurDefaultName:             SelfDeblur(selfdeblur.Default),
+		SelfDeblurDefaultName + "-auto":   SelfDeblurAutoSize(selfdeblur.Default),
+		SelfDeblurDefaultName + "-window": SelfDeblurPipeline(selfdeblur.Default, deblur.DefaultEstimateSize, deblur.DefaultMaxEstimateKernel),
+		"selfdeblur-fast":                 SelfDeblur(selfdeblur.Fast),
+		"selfdeblur-c2f":                  SelfDeblur(selfdeblur.FastCoarseToFine),
+		"selfdeblur-fast-auto":            SelfDeblurAutoSize(selfdeblur.Fast),
+		"selfdeblur-paper":                SelfDeblur(selfdeblur.Paper),
 	}
 }
 

@@ -79,3 +79,11 @@ func TestForwardFLOPsPaper(t *testing.T) {
 	}
 	t.Logf("paper iteration: %.1f GFLOP", f)
 }
+
+// BenchmarkDefaultIteration is one iteration of the Default preset's Gx
+// (width 32, skip 8) with one OpenBLAS thread, as each of its concurrent
+// restarts runs.
+func BenchmarkDefaultIteration(b *testing.B) {
+	defer blas.SetThreads(blas.SetThreads(1))
+	benchIteration(b, Default(27).Gx, true)
+}

@@ -115,7 +115,7 @@ func runBench(env *cliEnv, args []string) error {
 		if err != nil {
 			return usageError{err}
 		}
-		if pm.Blind == bench.SelfDeblurDefaultName {
+		if bench.RunsRestarts(pm.Blind) {
 			// Its two fits run on a core each; see selfdeblurThreads.
 			blas.SetThreads(1)
 		}

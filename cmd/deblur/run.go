@@ -32,6 +32,7 @@ type runFlags struct {
 	quiet                     bool
 	finish                    string
 	estimateSize              int
+	maxEstimateKernel         int
 	method                    string
 	restarts                  int
 }
@@ -59,7 +60,8 @@ func newRunFlagSet(env *cliEnv, f *runFlags) *flag.FlagSet {
 	fs.StringVar(&f.kernelNet, "kernel-net", string(selfdeblur.KernelFCN), "kernel network: "+joinKernelNets())
 	fs.BoolVar(&f.quiet, "q", false, "quiet: no progress output")
 	fs.StringVar(&f.finish, "finish", "auto", "non-blind `METHOD` that makes the output: every channel of the input deconvolved with the estimated kernel (auto: irls up to 0.3 megapixels, else hyperlaplacian or, for very large images, its faster variants; "+strings.Join(deconv.Methods(), ", ")+"), or none for SelfDeblur's own image (colour: its luma with the blurry chroma)")
-	fs.IntVar(&f.estimateSize, "estimate-size", 320, "estimate the kernel on the most informative `N` x N window of larger images (0: always the whole image; needs a -finish method)")
+	fs.IntVar(&f.maxEstimateKernel, "max-estimate-kernel", deblur.DefaultMaxEstimateKernel, "estimate kernels larger than `N` px on the image shrunk by the smallest integer factor that brings them to N or less, then resample the kernel (0: always at full size; needs a -finish method)")
+	fs.IntVar(&f.estimateSize, "estimate-size", deblur.DefaultEstimateSize, "estimate the kernel on the most informative `N` x N window of larger images (0: always the whole image; needs a -finish method)")
 	fs.Usage = func() {
 		fmt.Fprintln(env.stderr, "Usage: deblur [flags] IN.(png|jpg)")
 		fmt.Fprintln(env.stderr, "       deblur -method deep-deblur|deep-deblur-slack [flags] DIGIT.png   (28x28 gray)")
@@ -161,6 +163,9 @@ func runDeblur(env *cliEnv, args []string) error {
 	if f.kernelSize != 0 && f.kernelSize < 3 {
 		return usagef("-kernel-size %d: must be at least 3 (or 0 to choose it)", f.kernelSize)
 	}
+	if f.maxEstimateKernel < 0 {
+		return usagef("-max-estimate-kernel %d: must be 0 or positive", f.maxEstimateKernel)
+	}
 	if f.estimateSize < 0 {
 		return usagef("-estimate-size %d: must be 0 or positive", f.estimateSize)
 	}
@@ -213,6 +218,7 @@ func runDeblur(env *cliEnv, args []string) error {
 	}
 	if opt.Finish != "" {
 		opt.EstimateSize = f.estimateSize
+		opt.MaxEstimateKernel = f.maxEstimateKernel
 	}
 	if !f.quiet {
 		opt.SelfDeblur.Recorder = &progressPrinter{w: env.stderr, tty: env.stderrIsTTY}
@@ -231,6 +237,7 @@ func runDeblur(env *cliEnv, args []string) error {
 	rep.KernelSizeAuto = autoSize
 	w := res.Window
 	rep.Window = &[4]int{w.Min.X, w.Min.Y, w.Dx(), w.Dy()}
+	rep.EstimateScale = res.Scale
 	if opt.Finish != "" && runErr == nil {
 		rep.Finish = opt.Finish
 		if !res.Image.IsGray() {

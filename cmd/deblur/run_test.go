@@ -116,6 +116,7 @@ func TestRunErrors(t *testing.T) {
 		{"no input", []string{"-kernel-size", "5"}, 2, "exactly one input"},
 		{"negative kernel size", []string{"-kernel-size", "-1", gray}, 2, "at least 3"},
 		{"negative estimate size", []string{"-estimate-size", "-1", gray}, 2, "-estimate-size"},
+		{"negative max estimate kernel", []string{"-max-estimate-kernel", "-1", gray}, 2, "-max-estimate-kernel"},
 		{"bad finish", []string{"-finish", "magic", gray}, 2, "magic"},
 		{"kernel size too small", []string{"-kernel-size", "2", gray}, 2, "at least 3"},
 		{"kernel larger than image", []string{"-kernel-size", "49", "-o", out, gray}, 2, "larger than"},
@@ -217,6 +218,7 @@ func TestRunAutoKernelSizeAndWindow(t *testing.T) {
 	var rep struct {
 		Auto     bool   `json:"kernel_size_auto"`
 		Window   []int  `json:"estimation_window"`
+		Scale    int    `json:"estimation_scale"`
 		Finish   string `json:"nonblind_finish"`
 		Colour   string `json:"colour"`
 		Settings struct {
@@ -232,7 +234,26 @@ func TestRunAutoKernelSizeAndWindow(t *testing.T) {
 		t.Fatal(err)
 	}
 	if !rep.Auto || rep.Settings.KernelSize != 9 || rep.Kernel.Size > 9 || len(rep.Window) != 4 ||
-		rep.Window[2] != 40 || rep.Window[3] != 40 || rep.Finish != "irls" || !strings.Contains(rep.Colour, "every RGB channel") {
+		rep.Window[2] != 40 || rep.Window[3] != 40 || rep.Finish != "irls" || !strings.Contains(rep.Colour, "every RGB channel") ||
+		rep.Scale != 1 {
 		t.Errorf("report: %s", data)
+	}
+
+	// A 19 px kernel over -max-estimate-kernel 10 is estimated as an 11 px
+	// kernel on the image shrunk by 2 (24x24, inside the window size, so
+	// the window is the whole image) and comes back at 19 px.
+	code, _, stderr = runCLI("-max-estimate-kernel", "10", "-kernel-size", "19", "-iters", "6", "-width", "8", "-skip", "4", "-q", "-o", out, colour)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if data, err = os.ReadFile(filepath.Join(dir, "auto.json")); err != nil {
+		t.Fatal(err)
+	}
+	rep.Window = nil
+	if err := json.Unmarshal(data, &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Scale != 2 || rep.Kernel.Size != 19 || len(rep.Window) != 4 || rep.Window[2] != 48 || rep.Window[3] != 48 {
+		t.Errorf("shrunk estimate, report: %s", data)
 	}
 }

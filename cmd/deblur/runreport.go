@@ -9,6 +9,7 @@ import (
 
 	"github.com/deblur/deblur"
 	"github.com/deblur/deblur/internal/atomicfile"
+	"github.com/deblur/deblur/plane"
 )
 
 // runReport is the JSON written next to the deblurred image.
@@ -33,6 +34,9 @@ type runReport struct {
 	KernelSizeAuto bool `json:"kernel_size_auto,omitempty"`
 	// Window is the region the kernel was estimated on: x, y, width, height.
 	Window *[4]int `json:"estimation_window,omitempty"`
+	// EstimateScale is the factor the image was shrunk by for the
+	// estimation (1: full size).
+	EstimateScale int `json:"estimation_scale,omitempty"`
 	// ChosenSeed and RestartLosses describe restarts (settings.Restarts
 	// above 1): the seed of the fit kept and every fit's final objective.
 	ChosenSeed    *uint64   `json:"chosen_seed,omitempty"`
@@ -73,10 +77,15 @@ func newRunReport(in string, o outputSet, method string, s any, res *deblur.Resu
 		v := res.Losses[n-1]
 		r.FinalLoss = &v
 	}
-	k := res.Kernel
-	r.Kernel = kernelReport{Size: k.W, Orientation: "convolution: blurry = kernel convolved with sharp; values[row][column], row 0 at the top"}
+	r.Kernel = newKernelReport(res.Kernel)
+	return r
+}
+
+// newKernelReport is the report's copy of kernel k.
+func newKernelReport(k *plane.Plane) kernelReport {
+	r := kernelReport{Size: k.W, Orientation: "convolution: blurry = kernel convolved with sharp; values[row][column], row 0 at the top"}
 	for y := 0; y < k.H; y++ {
-		r.Kernel.Values = append(r.Kernel.Values, append([]float64(nil), k.Pix[y*k.W:(y+1)*k.W]...))
+		r.Values = append(r.Values, append([]float64(nil), k.Pix[y*k.W:(y+1)*k.W]...))
 	}
 	return r
 }

@@ -39,7 +39,7 @@ type xyInt struct {
 func runScore(env *cliEnv, args []string) error {
 	fs := flag.NewFlagSet("score", flag.ContinueOnError)
 	fs.SetOutput(env.stderr)
-	estK := fs.String("kernel", "", "estimated kernel `PNG` (needs -true-kernel)")
+	estK := fs.String("kernel", "", "estimated kernel `FILE`: the run report (.json, exact values) or the kernel PNG (the run command's enlarged PNG is shrunk back); needs -true-kernel")
 	trueK := fs.String("true-kernel", "", "ground-truth kernel `PNG` (needs -kernel)")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "Usage: deblur score [-kernel EST_K.png -true-kernel K.png] EST.png SHARP.png")
@@ -87,7 +87,7 @@ func runScore(env *cliEnv, args []string) error {
 		out.Scored = "gray"
 	}
 	if *estK != "" {
-		ek, err := imageio.ReadKernel(*estK)
+		ek, err := readEstimatedKernel(*estK)
 		if err != nil {
 			return err
 		}

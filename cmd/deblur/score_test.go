@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"math"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -134,5 +135,48 @@ func TestScoreCommandErrors(t *testing.T) {
 	}
 	if code, _, errs := runCLI("score", "-h"); code != 0 || !strings.Contains(errs, "Usage: deblur score") {
 		t.Errorf("-h: exit %d, %q", code, errs)
+	}
+}
+
+// TestScoreReadsRunKernelOutputs: the run command's kernel PNG (enlarged
+// for viewing) and its report's exact values both score as the kernel
+// they show, while a kernel PNG at its own size is left alone.
+func TestScoreReadsRunKernelOutputs(t *testing.T) {
+	dir := writeTestImages(t)
+	p := func(name string) string { return filepath.Join(dir, name) }
+	k := plane.New(7, 7)
+	k.Set(2, 3, 0.4)
+	k.Set(3, 3, 0.2)
+	k.Set(3, 4, 0.4)
+	if err := imageio.WriteKernelPNG(p("big.png"), k, kernelScale(7)); err != nil {
+		t.Fatal(err)
+	}
+	if err := imageio.WritePNG(p("k3.png"), imageio.NewGray(k), imageio.Depth16); err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(map[string]any{"kernel": newKernelReport(k)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p("run.json"), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, est := range []string{"big.png", "run.json", "k3.png"} {
+		code, out, errs := runCLI("score", "-kernel", p(est), "-true-kernel", p("k3.png"), p("sharp.png"), p("sharp.png"))
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s", est, code, errs)
+		}
+		if m := decodeScore(t, out); math.Abs(m["kernel_ncc"].(float64)-1) > 1e-4 {
+			t.Errorf("%s: %s", est, out)
+		}
+	}
+	// A box kernel at its own size has constant blocks but the wrong size
+	// for an enlargement, so it stays as it is.
+	box := plane.New(8, 8)
+	for i := range box.Pix {
+		box.Pix[i] = 1.0 / 64
+	}
+	if got := unenlarge(box); got.W != 8 {
+		t.Errorf("8x8 box shrunk to %dx%d", got.W, got.H)
 	}
 }

@@ -1,0 +1,37 @@
+package bench
+
+import (
+	"context"
+	"math"
+	"testing"
+
+	"github.com/deblur/deblur/plane"
+	"github.com/deblur/deblur/selfdeblur"
+)
+
+// TestSelfDeblurPipelineShapes: the pipeline method estimates on a window
+// (and, for a kernel over the limit, on a shrunk copy) but returns an image
+// of the input's size and a kernel of the requested size.
+func TestSelfDeblurPipelineShapes(t *testing.T) {
+	y := plane.New(90, 70)
+	for i := range y.Pix {
+		y.Pix[i] = 0.5 + 0.4*math.Sin(float64(i%90)/5)*math.Cos(float64(i/90)/7)
+	}
+	tiny := func(k int) selfdeblur.Settings {
+		s := selfdeblur.Fast(k)
+		s.Iterations, s.Gx = 4, selfdeblur.UniformSkip(8, 4)
+		return s
+	}
+	for _, c := range []struct{ k, maxKernel int }{{9, 0}, {19, 10}} {
+		img, k, err := SelfDeblurPipeline(tiny, 48, c.maxKernel)(context.Background(), y, c.k, nil)
+		if err != nil {
+			t.Fatalf("kernel %d: %v", c.k, err)
+		}
+		if img.W != 90 || img.H != 70 || k.W != c.k || k.H != c.k {
+			t.Errorf("kernel %d: image %dx%d, kernel %dx%d", c.k, img.W, img.H, k.W, k.H)
+		}
+		if s := k.Sum(); math.Abs(s-1) > 1e-6 {
+			t.Errorf("kernel %d: sums to %v", c.k, s)
+		}
+	}
+}

@@ -1,0 +1,89 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/deblur/deblur/imageio"
+	"github.com/deblur/deblur/plane"
+)
+
+// readEstimatedKernel reads the estimated kernel for score: from a run
+// report (.json, the exact values) or from a kernel image. A kernel PNG
+// written by the run command is enlarged for viewing (kernelScale); such an
+// image, recognised by its size and its constant blocks, is shrunk back.
+func readEstimatedKernel(path string) (*plane.Plane, error) {
+	if strings.EqualFold(filepath.Ext(path), ".json") {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return nil, err
+		}
+		var r struct {
+			Kernel kernelReport `json:"kernel"`
+		}
+		if err := json.Unmarshal(b, &r); err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		n := len(r.Kernel.Values)
+		if n == 0 {
+			return nil, fmt.Errorf("%s: no kernel values in the report", path)
+		}
+		k := plane.New(n, n)
+		for y, row := range r.Kernel.Values {
+			if len(row) != n {
+				return nil, fmt.Errorf("%s: kernel row %d has %d values, want %d", path, y, len(row), n)
+			}
+			copy(k.Pix[y*n:], row)
+		}
+		if err := k.Normalize(); err != nil {
+			return nil, fmt.Errorf("%s: kernel: %w", path, err)
+		}
+		return k, nil
+	}
+	k, err := imageio.ReadKernel(path)
+	if err != nil {
+		return nil, err
+	}
+	return unenlarge(k), nil
+}
+
+// unenlarge undoes the run command's kernel enlargement: a square kernel
+// whose side is n * kernelScale(n) for some n, with kernelScale(n) > 1, made
+// of constant blocks of that size, comes back as the n x n kernel; any
+// other kernel is returned as it is.
+func unenlarge(k *plane.Plane) *plane.Plane {
+	if k.W != k.H {
+		return k
+	}
+	for n := 1; n < k.W; n++ {
+		s := kernelScale(n)
+		if s < 2 || n*s != k.W || !constantBlocks(k, s) {
+			continue
+		}
+		out := plane.New(n, n)
+		for y := range n {
+			for x := range n {
+				out.Set(x, y, k.At(x*s, y*s))
+			}
+		}
+		if out.Normalize() == nil {
+			return out
+		}
+	}
+	return k
+}
+
+// constantBlocks reports whether every s x s block of k holds one value.
+func constantBlocks(k *plane.Plane, s int) bool {
+	for y := range k.H {
+		for x := range k.W {
+			if k.At(x, y) != k.At(x-x%s, y-y%s) {
+				return false
+			}
+		}
+	}
+	return true
+}

@@ -1,0 +1,152 @@
+package deblur
+
+import (
+	"context"
+	"image"
+	"math"
+	"testing"
+
+	"github.com/deblur/deblur/imageio"
+	"github.com/deblur/deblur/metrics"
+	"github.com/deblur/deblur/plane"
+	"github.com/deblur/deblur/selfdeblur"
+)
+
+func TestEstimateScale(t *testing.T) {
+	for _, c := range []struct{ k, max, side, f, kc int }{
+		{27, 0, 500, 1, 27}, {27, 31, 500, 1, 27}, {31, 31, 500, 1, 31}, {51, 31, 500, 2, 27},
+		{55, 31, 500, 2, 29}, {75, 31, 500, 3, 25}, {75, 41, 500, 2, 39}, {19, 9, 500, 3, 7},
+		// Too small at 3 (16 + 7 - 1 < 33), fine at 2 (25 + 11 - 1).
+		{19, 9, 50, 2, 11},
+		// Too small at any factor: full size.
+		{9, 5, 24, 1, 9},
+	} {
+		if f, kc := estimateScale(c.k, c.max, c.side, c.side+10, 33); f != c.f || kc != c.kc {
+			t.Errorf("estimateScale(%d, %d, %d) = %d, %d; want %d, %d", c.k, c.max, c.side, f, kc, c.f, c.kc)
+		}
+	}
+}
+
+func TestDownscaleAveragesBlocks(t *testing.T) {
+	p := plane.New(5, 4)
+	for i := range p.Pix {
+		p.Pix[i] = float64(i)
+	}
+	q := downscale(p, 2)
+	want := []float64{3, 5, 13, 15} // (0+1+5+6)/4, (2+3+7+8)/4, ...
+	if q.W != 2 || q.H != 2 {
+		t.Fatalf("size %dx%d, want 2x2", q.W, q.H)
+	}
+	for i, v := range want {
+		if q.Pix[i] != v {
+			t.Errorf("pixel %d = %v, want %v", i, q.Pix[i], v)
+		}
+	}
+	if downscale(p, 1) != p {
+		t.Error("factor 1 should return the plane itself")
+	}
+}
+
+// TestUpscaleKernelInvertsDownscale: a smooth 31x31 kernel, shrunk by 3
+// the way the image is (block means of the taps, which is what a blur
+// looks like on the shrunk image up to a shift of the grid), comes back
+// close to the original, summing to 1 with its centre of mass in place.
+func TestUpscaleKernelInvertsDownscale(t *testing.T) {
+	const k, f = 31, 3
+	fine := plane.New(k, k)
+	for y := range k {
+		for x := range k {
+			u, v := float64(x-15), float64(y-15)
+			// A curved streak, a few pixels wide.
+			d := v - 0.02*u*u + 4
+			fine.Set(x, y, math.Exp(-d*d/8)*math.Exp(-u*u/80))
+		}
+	}
+	if err := fine.Normalize(); err != nil {
+		t.Fatal(err)
+	}
+	// Pad to 33 so that the 3x3 blocks are centred on the kernel centre.
+	pad := plane.New(33, 33)
+	for y := range k {
+		for x := range k {
+			pad.Set(x+1, y+1, fine.At(x, y))
+		}
+	}
+	coarse := downscale(pad, f)
+	if err := coarse.Normalize(); err != nil {
+		t.Fatal(err)
+	}
+	up := upscaleKernel(coarse, k, f)
+	if up.W != k || up.H != k {
+		t.Fatalf("size %dx%d", up.W, up.H)
+	}
+	if s := up.Sum(); math.Abs(s-1) > 1e-9 {
+		t.Errorf("sum %v", s)
+	}
+	ke, err := metrics.KernelError(up, fine)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("NCC %.4f, shift (%d, %d)", ke.NCC, ke.DX, ke.DY)
+	if ke.NCC < 0.95 || ke.DX != 0 || ke.DY != 0 {
+		t.Errorf("NCC %.4f at shift (%d, %d), want >= 0.95 at (0, 0)", ke.NCC, ke.DX, ke.DY)
+	}
+}
+
+// TestBlindDownscaledFindsLargeKernel: an 18x18 kernel (the 9x9 L shape
+// doubled) on a 128x112 colour image, estimated at half size as an 11x11
+// kernel because MaxEstimateKernel is 10, then resampled: the result has
+// the requested size, the window is reported in full-size pixels, the
+// kernel is found and every channel gets sharper.
+func TestBlindDownscaledFindsLargeKernel(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs 600 SelfDeblur iterations")
+	}
+	small := lShapeKernel()
+	k := plane.New(19, 19)
+	for y := range 18 {
+		for x := range 18 {
+			k.Set(x, y, small.At(x/2, y/2))
+		}
+	}
+	if err := k.Normalize(); err != nil {
+		t.Fatal(err)
+	}
+	sharp, blurry := colourCase(t, 128, 112, k)
+	s := selfdeblur.Fast(19)
+	s.Gx = selfdeblur.UniformSkip(16, 8)
+	s.Seed = 3
+	res, err := BlindPlanes(context.Background(), blurry, Options{SelfDeblur: s, MaxEstimateKernel: 10, Finish: "hyperlaplacian"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Scale != 2 || res.Kernel.W != 19 || res.Window != image.Rect(0, 0, 128, 112) {
+		t.Errorf("scale %d, kernel %dx%d, window %v; want 2, 19x19, the whole image", res.Scale, res.Kernel.W, res.Kernel.H, res.Window)
+	}
+	ke, err := metrics.KernelError(res.Kernel, k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("kernel NCC %.3f", ke.NCC)
+	if ke.NCC < 0.7 {
+		t.Errorf("kernel NCC %.3f < 0.7", ke.NCC)
+	}
+	p := metrics.Protocol{Border: 12, MaxShift: 6, Steps: 4}
+	for c := range sharp.Channels {
+		before, err := metrics.Score(blurry.Channels[c], sharp.Channels[c], p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		after, err := metrics.Score(res.Image.Channels[c], sharp.Channels[c], p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("channel %d: %.2f -> %.2f dB", c, before.PSNR, after.PSNR)
+		if after.PSNR < before.PSNR+2 {
+			t.Errorf("channel %d: %.2f dB is not 2 dB above the blurry %.2f dB", c, after.PSNR, before.PSNR)
+		}
+	}
+	if _, err := BlindPlanes(context.Background(), imageio.NewGray(plane.New(100, 100)), Options{SelfDeblur: s, MaxEstimateKernel: 10}); err == nil {
+		t.Error("a downscaled estimate without a finishing method accepted")
+	}
+}
