@@ -131,21 +131,7 @@ func TestBlindDownscaledFindsLargeKernel(t *testing.T) {
 	if ke.NCC < 0.7 {
 		t.Errorf("kernel NCC %.3f < 0.7", ke.NCC)
 	}
-	p := metrics.Protocol{Border: 12, MaxShift: 6, Steps: 4}
-	for c := range sharp.Channels {
-		before, err := metrics.Score(blurry.Channels[c], sharp.Channels[c], p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		after, err := metrics.Score(res.Image.Channels[c], sharp.Channels[c], p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("channel %d: %.2f -> %.2f dB", c, before.PSNR, after.PSNR)
-		if after.PSNR < before.PSNR+2 {
-			t.Errorf("channel %d: %.2f dB is not 2 dB above the blurry %.2f dB", c, after.PSNR, before.PSNR)
-		}
-	}
+	checkSharper(t, sharp, blurry, res.Image, metrics.Protocol{Border: 12, MaxShift: 6, Steps: 4}, 2)
 	if _, err := BlindPlanes(context.Background(), imageio.NewGray(plane.New(100, 100)), Options{SelfDeblur: s, MaxEstimateKernel: 10}); err == nil {
 		t.Error("a downscaled estimate without a finishing method accepted")
 	}
