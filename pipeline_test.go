@@ -3,12 +3,14 @@ package deblur
 import (
 	"context"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/deblur/deblur/blur"
 	"github.com/deblur/deblur/imageio"
 	"github.com/deblur/deblur/metrics"
 	"github.com/deblur/deblur/plane"
+	"github.com/deblur/deblur/report"
 	"github.com/deblur/deblur/selfdeblur"
 )
 
@@ -116,5 +118,28 @@ func TestBlindRejects(t *testing.T) {
 	}
 	if _, err := BlindPlanes(context.Background(), im, Options{SelfDeblur: s, EstimateSize: -1, Finish: "wiener"}); err == nil {
 		t.Error("negative estimate size accepted")
+	}
+}
+
+// TestBlindWindowCancelledReturnsInput: an estimate on a window that is
+// interrupted returns the kernel so far with the blurry input, unchanged,
+// as the image (the finish does not run).
+func TestBlindWindowCancelledReturnsInput(t *testing.T) {
+	_, blurry := colourCase(t, 96, 80, lShapeKernel())
+	ctx, cancel := context.WithCancel(context.Background())
+	s := selfdeblur.Fast(9)
+	s.Gx = selfdeblur.UniformSkip(8, 4)
+	s.Recorder = report.Func(func(report.Progress) { cancel() })
+	res, err := BlindPlanes(ctx, blurry, Options{SelfDeblur: s, EstimateSize: 48, Finish: "wiener"})
+	if err == nil || res == nil {
+		t.Fatalf("result %v, error %v: want the partial result with ctx's error", res, err)
+	}
+	if res.Kernel.W != 9 || len(res.Image.Channels) != 3 {
+		t.Fatalf("kernel %dx%d, %d channels", res.Kernel.W, res.Kernel.H, len(res.Image.Channels))
+	}
+	for c, ch := range res.Image.Channels {
+		if ch == blurry.Channels[c] || !slices.Equal(ch.Pix, blurry.Channels[c].Pix) {
+			t.Errorf("channel %d is not a copy of the blurry input", c)
+		}
 	}
 }
