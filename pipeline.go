@@ -28,7 +28,9 @@ type Options struct {
 	EstimateSize int
 	// Finish names the non-blind method (see deconv.Methods) that
 	// deconvolves every channel of the whole image with the estimated
-	// kernel; AutoFinish chooses one by image size. Empty: the output is
+	// kernel, first centred (selfdeblur.CentreKernel: its frame may grow
+	// by the shift, and the output is not shifted against the input);
+	// AutoFinish chooses one by image size. Empty: the output is
 	// SelfDeblur's own image (for colour, its luma with the blurry chroma,
 	// as the SelfDeblur authors do).
 	Finish string
@@ -107,6 +109,12 @@ func BlindPlanes(ctx context.Context, im *imageio.Image, o Options) (*Result, er
 		}
 		s := o.SelfDeblur
 		s.KernelSize = kc
+		if f > 1 && len(s.RestartKernelSizes) > 0 {
+			s.RestartKernelSizes = make([]int, len(o.SelfDeblur.RestartKernelSizes))
+			for i, ki := range o.SelfDeblur.RestartKernelSizes {
+				s.RestartKernelSizes[i] = scaledKernelSize(ki, f)
+			}
+		}
 		r, err := selfdeblur.Run(ctx, small.Crop(sw.Min.X, sw.Min.Y, sw.Dx(), sw.Dy()), s)
 		if r != nil {
 			// The finish replaces the image; only an interrupted
@@ -118,7 +126,7 @@ func BlindPlanes(ctx context.Context, im *imageio.Image, o Options) (*Result, er
 			}
 			res = fromSelfDeblur(out, r)
 			if f > 1 {
-				res.Kernel = upscaleKernel(r.Kernel, k, f)
+				res.Kernel = upscaleKernel(r.Kernel, fullKernelSize(o.SelfDeblur, r.Seed), f)
 			}
 		}
 		runErr = err
@@ -129,6 +137,11 @@ func BlindPlanes(ctx context.Context, im *imageio.Image, o Options) (*Result, er
 	}
 	res.Scale = f
 	res.Window = win
+	if o.Finish != "" {
+		// The finish re-deconvolves the image, so the kernel may move:
+		// centred, the output is not shifted against the input.
+		res.Kernel = selfdeblur.CentreKernel(res.Kernel)
+	}
 	if o.Trim {
 		res.Kernel = selfdeblur.TrimKernel(res.Kernel, 0.05)
 	}

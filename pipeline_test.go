@@ -87,6 +87,7 @@ func TestBlindOnWindowDeblursEveryChannel(t *testing.T) {
 	if ke.NCC < 0.8 {
 		t.Errorf("kernel NCC %.3f < 0.8", ke.NCC)
 	}
+	checkCentred(t, res.Kernel)
 	checkSharper(t, sharp, blurry, res.Image, metrics.Protocol{Border: 8, MaxShift: 4, Steps: 4}, 3)
 }
 

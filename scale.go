@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/deblur/deblur/plane"
+	"github.com/deblur/deblur/selfdeblur"
 )
 
 // estimateScale returns the factor by which Blind shrinks a w x h image
@@ -17,15 +18,28 @@ func estimateScale(k, maxKernel, w, h, minSize int) (f, kc int) {
 		return 1, k
 	}
 	for f = (k + maxKernel - 1) / maxKernel; f > 1; f-- {
-		kc = (k + f - 1) / f
-		if kc%2 == 0 {
-			kc++
-		}
+		kc = scaledKernelSize(k, f)
 		if side := min(w, h) / f; side >= kc && side+kc-1 >= minSize {
 			return f, kc
 		}
 	}
 	return 1, k
+}
+
+// scaledKernelSize is the odd kernel size covering a k x k kernel on an
+// image shrunk by f.
+func scaledKernelSize(k, f int) int {
+	return (k+f-1)/f | 1
+}
+
+// fullKernelSize is the full-scale size of the kernel a SelfDeblur run
+// with settings s returned with seed: the restart's own frame when s
+// gives each restart one, s.KernelSize otherwise.
+func fullKernelSize(s selfdeblur.Settings, seed uint64) int {
+	if i := seed - s.Seed; len(s.RestartKernelSizes) > 0 && i < uint64(len(s.RestartKernelSizes)) {
+		return s.RestartKernelSizes[i]
+	}
+	return s.KernelSize
 }
 
 // downscale returns p shrunk by the integer factor f: each output pixel is

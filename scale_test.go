@@ -97,7 +97,7 @@ func TestUpscaleKernelInvertsDownscale(t *testing.T) {
 // doubled) on a 128x112 colour image, estimated at half size as an 11x11
 // kernel because MaxEstimateKernel is 10, then resampled: the result has
 // the requested size, the window is reported in full-size pixels, the
-// kernel is found and every channel gets sharper.
+// kernel is found and centred and every channel gets sharper.
 func TestBlindDownscaledFindsLargeKernel(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs 600 SelfDeblur iterations")
@@ -120,9 +120,12 @@ func TestBlindDownscaledFindsLargeKernel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Scale != 2 || res.Kernel.W != 19 || res.Window != image.Rect(0, 0, 128, 112) {
-		t.Errorf("scale %d, kernel %dx%d, window %v; want 2, 19x19, the whole image", res.Scale, res.Kernel.W, res.Kernel.H, res.Window)
+	// The 19x19 estimate is centred for the finish: its frame grows by
+	// the shift.
+	if res.Scale != 2 || res.Kernel.W < 19 || res.Kernel.H < 19 || res.Window != image.Rect(0, 0, 128, 112) {
+		t.Errorf("scale %d, kernel %dx%d, window %v; want 2, at least 19x19, the whole image", res.Scale, res.Kernel.W, res.Kernel.H, res.Window)
 	}
+	checkCentred(t, res.Kernel)
 	ke, err := metrics.KernelError(res.Kernel, k)
 	if err != nil {
 		t.Fatal(err)
@@ -134,5 +137,56 @@ func TestBlindDownscaledFindsLargeKernel(t *testing.T) {
 	checkSharper(t, sharp, blurry, res.Image, metrics.Protocol{Border: 12, MaxShift: 6, Steps: 4}, 2)
 	if _, err := BlindPlanes(context.Background(), imageio.NewGray(plane.New(100, 100)), Options{SelfDeblur: s, MaxEstimateKernel: 10}); err == nil {
 		t.Error("a downscaled estimate without a finishing method accepted")
+	}
+}
+
+// TestBlindDownscaledRestartSizes: with a frame per restart, the shrunk
+// estimate fits each frame at the shrunk scale and the kept kernel comes
+// back at its own restart's full size.
+func TestBlindDownscaledRestartSizes(t *testing.T) {
+	_, blurry := colourCase(t, 96, 96, lShapeKernel())
+	s := selfdeblur.Fast(23)
+	s.Gx = selfdeblur.UniformSkip(8, 4)
+	s.Iterations = 4
+	s.Restarts = 2
+	s.RestartKernelSizes = []int{23, 13}
+	s.Seed = 2 // restart 1, the tighter frame, wins: its size must come back
+	res, err := BlindPlanes(context.Background(), blurry, Options{SelfDeblur: s, MaxEstimateKernel: 12, Finish: "wiener"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := 13
+	if res.Scale != 2 || res.Kernel.W != want || res.Kernel.H != want || len(res.RestartLosses) != 2 {
+		t.Errorf("scale %d, kernel %dx%d from seed %d, restart losses %v; want scale 2, a %d kernel, 2 losses",
+			res.Scale, res.Kernel.W, res.Kernel.H, res.Seed, res.RestartLosses, want)
+	}
+	if got := fullKernelSize(s, s.Seed+1); got != 13 {
+		t.Errorf("full size of restart 1: %d, want 13", got)
+	}
+	s.RestartKernelSizes = nil
+	if got := fullKernelSize(s, s.Seed+1); got != 23 {
+		t.Errorf("full size without restart frames: %d, want 23", got)
+	}
+	for _, c := range [][3]int{{23, 2, 13}, {13, 2, 7}, {75, 3, 25}, {51, 2, 27}, {20, 2, 11}} {
+		if got := scaledKernelSize(c[0], c[1]); got != c[2] {
+			t.Errorf("scaledKernelSize(%d, %d) = %d, want %d", c[0], c[1], got, c[2])
+		}
+	}
+}
+
+// checkCentred fails t unless k's centre of mass is within half a pixel of
+// its frame's centre.
+func checkCentred(t *testing.T, k *plane.Plane) {
+	t.Helper()
+	var cx, cy, sum float64
+	for y := range k.H {
+		for x := range k.W {
+			v := k.At(x, y)
+			cx, cy, sum = cx+v*float64(x), cy+v*float64(y), sum+v
+		}
+	}
+	dx, dy := cx/sum-float64(k.W-1)/2, cy/sum-float64(k.H-1)/2
+	if math.Abs(dx) > 0.5 || math.Abs(dy) > 0.5 {
+		t.Errorf("%dx%d kernel's centre of mass is (%.2f, %.2f) px off its frame's centre", k.W, k.H, dx, dy)
 	}
 }

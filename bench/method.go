@@ -66,17 +66,23 @@ func SelfDeblur(preset func(k int) selfdeblur.Settings) BlindFunc {
 	}
 }
 
-// SelfDeblurAutoSize is SelfDeblur ignoring the case's kernel size: the
-// size is selfdeblur.AutoKernelSize of the image and the estimate is
-// trimmed by selfdeblur.TrimKernel (entries below 5 % of the peak).
+// SelfDeblurAutoSize is SelfDeblur ignoring the case's kernel size, as the
+// command does without -kernel-size: the frame is selfdeblur.AutoKernelSize
+// of the image, restarts alternate it with a tighter one
+// (selfdeblur.AutoKernelSizes), and the kept estimate is centred and
+// trimmed (selfdeblur.CentreKernel, selfdeblur.TrimKernel at 5 % of the
+// peak).
 func SelfDeblurAutoSize(preset func(k int) selfdeblur.Settings) BlindFunc {
-	run := SelfDeblur(preset)
 	return func(ctx context.Context, y *plane.Plane, _ int, rec report.Recorder) (*plane.Plane, *plane.Plane, error) {
-		img, k, err := run(ctx, y, selfdeblur.AutoKernelSize(y.W, y.H), rec)
+		k := selfdeblur.AutoKernelSize(y.W, y.H)
+		s := preset(k)
+		s.RestartKernelSizes = selfdeblur.AutoKernelSizes(k, s.Restarts)
+		s.Recorder = rec
+		r, err := selfdeblur.Run(ctx, y, s)
 		if err != nil {
 			return nil, nil, err
 		}
-		return img, selfdeblur.TrimKernel(k, 0.05), nil
+		return r.Image, selfdeblur.TrimKernel(selfdeblur.CentreKernel(r.Kernel), 0.05), nil
 	}
 }
 

@@ -1,12 +1,17 @@
 package selfdeblur
 
-import "github.com/deblur/deblur/plane"
+import (
+	"math"
+
+	"github.com/deblur/deblur/plane"
+)
 
 // AutoKernelSize is the kernel size used when none is given for a w x h
 // estimation region: an odd size of about 12 % of the shorter side,
 // between 15 and 75. SelfDeblur tolerates a kernel frame larger than the
 // blur (the surplus gets near-zero weight), and TrimKernel removes the
-// surplus before a non-blind step.
+// surplus before a non-blind step; fits in a generous frame do converge
+// less reliably, hence AutoKernelSizes.
 func AutoKernelSize(w, h int) int {
 	k := int(0.12*float64(min(w, h)) + 0.5)
 	k = min(max(k, 15), 75)
@@ -19,6 +24,27 @@ func AutoKernelSize(w, h int) int {
 		k -= 2
 	}
 	return k
+}
+
+// AutoKernelSizes returns the kernel frames for restarts fits of an
+// unknown kernel size (Settings.RestartKernelSizes), k being the generous
+// size from AutoKernelSize: alternately k and about 0.6 k (odd, at least
+// 3), so that a blur well inside the frame is also fitted in a tighter one,
+// which converges more reliably. It returns nil for fewer than two
+// restarts or a k too small to have a tighter odd size.
+func AutoKernelSizes(k, restarts int) []int {
+	small := int(0.6*float64(k)) | 1
+	if restarts < 2 || small < 3 || small >= k {
+		return nil
+	}
+	sizes := make([]int, restarts)
+	for i := range sizes {
+		sizes[i] = k
+		if i%2 == 1 {
+			sizes[i] = small
+		}
+	}
+	return sizes
 }
 
 // TrimKernel returns k cropped by the same number of rows at the top and
@@ -49,4 +75,47 @@ func TrimKernel(k *plane.Plane, frac float64) *plane.Plane {
 		return k.Clone()
 	}
 	return out
+}
+
+// CentreKernel returns k moved by whole pixels so that its centre of mass
+// lies within half a pixel of the frame's centre (halves round to even, so
+// centring a centred kernel changes nothing), the frame growing by the
+// shift on every side so that no value is lost (trim it afterwards with
+// TrimKernel). Blind estimates are defined only up to a shift: a kernel
+// fitted off-centre in a generous frame deblurs into an image shifted by
+// as much, with a band of boundary artefacts on one side. A kernel with no
+// positive mass, or one already centred, comes back as a copy.
+func CentreKernel(k *plane.Plane) *plane.Plane {
+	var sx, sy, s float64
+	for y := range k.H {
+		for x := range k.W {
+			v := k.At(x, y)
+			sx += v * float64(x)
+			sy += v * float64(y)
+			s += v
+		}
+	}
+	if !(s > 0) {
+		return k.Clone()
+	}
+	dx := int(math.RoundToEven(sx/s - float64(k.W-1)/2))
+	dy := int(math.RoundToEven(sy/s - float64(k.H-1)/2))
+	if dx == 0 && dy == 0 {
+		return k.Clone()
+	}
+	mx, my := abs(dx), abs(dy)
+	out := plane.New(k.W+2*mx, k.H+2*my)
+	for y := range k.H {
+		for x := range k.W {
+			out.Set(x+mx-dx, y+my-dy, k.At(x, y))
+		}
+	}
+	return out
+}
+
+func abs(v int) int {
+	if v < 0 {
+		return -v
+	}
+	return v
 }

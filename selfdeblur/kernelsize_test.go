@@ -2,6 +2,7 @@ package selfdeblur
 
 import (
 	"math"
+	"slices"
 	"testing"
 
 	"github.com/deblur/deblur/plane"
@@ -38,5 +39,58 @@ func TestTrimKernel(t *testing.T) {
 	zero := TrimKernel(plane.New(5, 5), 0.05)
 	if zero.W != 5 {
 		t.Errorf("an all-zero kernel was trimmed to %dx%d", zero.W, zero.H)
+	}
+}
+
+func TestCentreKernel(t *testing.T) {
+	k := plane.New(9, 9)
+	k.Set(7, 1, 3) // centre of mass (7.25, 1.5): 3 right of and 2.5 above (4, 4)
+	k.Set(8, 3, 1)
+	got := CentreKernel(k)
+	// Shift (3, -2) (-2.5 rounds to even): the frame grows by 3 on the
+	// left and right, by 2 at the top and bottom.
+	if got.W != 15 || got.H != 13 {
+		t.Fatalf("centred frame %dx%d, want 15x13", got.W, got.H)
+	}
+	if got.At(7, 5) != 3 || got.At(8, 7) != 1 || got.Sum() != 4 {
+		t.Errorf("centred kernel misplaced: %v", got.Pix)
+	}
+	var cx, cy float64
+	for y := range got.H {
+		for x := range got.W {
+			cx += got.At(x, y) * float64(x) / 4
+			cy += got.At(x, y) * float64(y) / 4
+		}
+	}
+	if math.Abs(cx-7) > 0.5 || math.Abs(cy-6) > 0.5 {
+		t.Errorf("centre of mass (%g, %g), want within half a pixel of (7, 6)", cx, cy)
+	}
+	trimmed := TrimKernel(got, 0.05)
+	if trimmed.W != 5 || trimmed.H != 5 {
+		t.Errorf("centred then trimmed to %dx%d, want 5x5", trimmed.W, trimmed.H)
+	}
+	for _, c := range []*plane.Plane{plane.New(5, 5), trimmed} {
+		if again := CentreKernel(c); again.W != c.W || again.H != c.H {
+			t.Errorf("a centred or empty kernel was reframed to %dx%d", again.W, again.H)
+		}
+	}
+}
+
+func TestAutoKernelSizes(t *testing.T) {
+	for _, c := range []struct {
+		k, restarts int
+		want        []int
+	}{
+		{31, 2, []int{31, 19}},
+		{39, 3, []int{39, 23, 39}},
+		{15, 2, []int{15, 9}},
+		{5, 2, []int{5, 3}},
+		{3, 2, nil},
+		{31, 1, nil},
+		{31, 0, nil},
+	} {
+		if got := AutoKernelSizes(c.k, c.restarts); !slices.Equal(got, c.want) {
+			t.Errorf("AutoKernelSizes(%d, %d) = %v, want %v", c.k, c.restarts, got, c.want)
+		}
 	}
 }

@@ -10,10 +10,12 @@ import (
 )
 
 // runRestarts runs s.Restarts fits of y with the seeds s.Seed, s.Seed+1,
-// ... on as many goroutines, and returns the fit whose last objective
-// value is the lowest; Result.Seed tells which. All fits share the
-// schedule, so their final objectives (1 - SSIM, or MSE + TV) compare
-// like for like. Only the first fit reports progress to s.Recorder.
+// ... on as many goroutines (fit i with the kernel frame
+// s.RestartKernelSizes[i] when that is set), and returns the fit whose last
+// objective value is the lowest; Result.Seed tells which. All fits share
+// the schedule and the data, so their final objectives (1 - SSIM, or
+// MSE + TV) compare like for like. Only the first fit reports progress to
+// s.Recorder.
 //
 // A fit that diverges is dropped unless every fit does; then the first
 // one's result and error are returned. A cancelled context stops every
@@ -26,7 +28,11 @@ func runRestarts(ctx context.Context, y *plane.Plane, s Settings) (*Result, erro
 	for i := range n {
 		si := s
 		si.Restarts = 0
+		si.RestartKernelSizes = nil
 		si.Seed = s.Seed + uint64(i)
+		if len(s.RestartKernelSizes) > 0 {
+			si.KernelSize = s.RestartKernelSizes[i]
+		}
 		if i > 0 {
 			si.Recorder = nil
 		}

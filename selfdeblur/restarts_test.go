@@ -58,3 +58,56 @@ func TestRestartsRejectNegative(t *testing.T) {
 		t.Fatal("Restarts -1 accepted")
 	}
 }
+
+// TestRestartKernelSizes: each restart fits its own kernel frame, exactly
+// as that size and seed alone would, and the lowest final objective wins.
+func TestRestartKernelSizes(t *testing.T) {
+	_, blurry := syntheticCase(t, 40, motionKernel9())
+	s := recoverySettings()
+	s.Iterations = 20
+	s.SSIMFrom = 10
+	s.Seed = 3
+	sizes := []int{11, 5}
+	alone := make([]*Result, len(sizes))
+	want := 0
+	for i, k := range sizes {
+		si := s
+		si.KernelSize, si.Seed = k, s.Seed+uint64(i)
+		r, err := Run(context.Background(), blurry, si)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Kernel.W != k {
+			t.Fatalf("size %d alone gave a %d kernel", k, r.Kernel.W)
+		}
+		alone[i] = r
+		if lastOr(r.Losses, 0) < lastOr(alone[want].Losses, 0) {
+			want = i
+		}
+	}
+	s.KernelSize = 11
+	s.Restarts = 2
+	s.RestartKernelSizes = sizes
+	got, err := Run(context.Background(), blurry, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Seed != s.Seed+uint64(want) || got.Kernel.W != sizes[want] {
+		t.Fatalf("chose seed %d with a %d kernel, want seed %d, size %d (objectives %v)", got.Seed, got.Kernel.W, s.Seed+uint64(want), sizes[want], got.RestartLosses)
+	}
+	if !bytes.Equal(planeBytes(got.Kernel), planeBytes(alone[want].Kernel)) {
+		t.Fatal("the chosen fit differs from the same size and seed run alone")
+	}
+	for i, l := range got.RestartLosses {
+		if w := lastOr(alone[i].Losses, math.NaN()); l != w {
+			t.Errorf("restart %d (size %d): final objective %v, alone %v", i, sizes[i], l, w)
+		}
+	}
+	for _, bad := range [][]int{{11}, {11, 5, 7}, {11, 1}} {
+		b := s
+		b.RestartKernelSizes = bad
+		if err := b.Validate(); err == nil {
+			t.Errorf("restart kernel sizes %v with 2 restarts accepted", bad)
+		}
+	}
+}

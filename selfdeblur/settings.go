@@ -67,6 +67,14 @@ type Settings struct {
 	// seeds Seed, Seed+1, ... concurrently and keeps the one with the
 	// lowest final objective (see Run). 0 and 1 mean one fit.
 	Restarts int
+	// RestartKernelSizes, when not empty, gives every restart its own
+	// kernel frame: fit i estimates a RestartKernelSizes[i] square kernel
+	// in place of KernelSize (which should then be the largest; pipelines
+	// plan memory and scales with it). Its length must equal Restarts. It
+	// serves an unknown kernel size: a frame too small cannot explain the
+	// blur and a generous one converges less reliably, and the fits'
+	// final objectives tell them apart (see Run).
+	RestartKernelSizes []int
 
 	Recorder    report.Recorder `json:"-"` // receives progress; may be nil
 	ReportEvery int             `json:"-"` // iterations between progress reports (default 10)
@@ -146,6 +154,10 @@ func (s Settings) Validate() error {
 		return fmt.Errorf("selfdeblur: %d iterations", s.Iterations)
 	case s.Restarts < 0:
 		return fmt.Errorf("selfdeblur: %d restarts", s.Restarts)
+	case len(s.RestartKernelSizes) > 0 && len(s.RestartKernelSizes) != s.Restarts:
+		return fmt.Errorf("selfdeblur: %d restart kernel sizes for %d restarts", len(s.RestartKernelSizes), s.Restarts)
+	case len(s.RestartKernelSizes) > 0 && slices.Min(s.RestartKernelSizes) < 3:
+		return fmt.Errorf("selfdeblur: restart kernel size %d, need at least 3", slices.Min(s.RestartKernelSizes))
 	case s.Solver != Joint && s.Solver != Alternating:
 		return fmt.Errorf("selfdeblur: unknown solver %q (joint or alternating)", s.Solver)
 	case s.Loss != LossCode && s.Loss != LossPaper:

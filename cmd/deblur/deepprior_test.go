@@ -71,9 +71,9 @@ func TestRunDeepPriorMethods(t *testing.T) {
 				Seed            uint64
 			} `json:"settings"`
 			Kernel struct {
-				Size        int
-				Orientation string
-				Values      [][]float64
+				Width, Height int
+				Orientation   string
+				Values        [][]float64
 			} `json:"kernel"`
 		}
 		data, err := os.ReadFile(filepath.Join(dir, method+".json"))
@@ -90,7 +90,7 @@ func TestRunDeepPriorMethods(t *testing.T) {
 			}
 		}
 		if rep.Method != method || rep.Iterations != 4 || !rep.Completed || rep.Settings.Steps != 4 || rep.Settings.Restarts != 2 ||
-			rep.Settings.Seed != 3 || rep.Kernel.Size != 28 || math.Abs(sum-1) > 1e-6 || !strings.Contains(rep.Kernel.Orientation, "circular") {
+			rep.Settings.Seed != 3 || rep.Kernel.Width != 28 || rep.Kernel.Height != 28 || math.Abs(sum-1) > 1e-6 || !strings.Contains(rep.Kernel.Orientation, "circular") {
 			t.Errorf("%s: report %s", method, data)
 		}
 	}
@@ -142,7 +142,15 @@ func TestRunKernelPrior(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(string(data), `"KernelNet": "prior"`) || !strings.Contains(string(data), `"size": 9`) {
+	// The 9x9 estimate is centred for the finish, so its frame may grow.
+	var rep struct {
+		Settings struct{ KernelNet string }
+		Kernel   struct{ Width, Height int }
+	}
+	if err := json.Unmarshal(data, &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Settings.KernelNet != "prior" || rep.Kernel.Width < 9 || rep.Kernel.Height < 9 || rep.Kernel.Width%2 == 0 || rep.Kernel.Height%2 == 0 {
 		t.Errorf("report: %s", data)
 	}
 }

@@ -44,8 +44,12 @@ type runReport struct {
 	Created       string    `json:"created"`
 }
 
+// kernelReport is a kernel in the run report: its frame (Width x Height
+// pixels; a centred or trimmed estimate need not be square nor keep the
+// -kernel-size frame) and its values.
 type kernelReport struct {
-	Size        int         `json:"size"`
+	Width       int         `json:"width"`
+	Height      int         `json:"height"`
 	Orientation string      `json:"orientation"`
 	Values      [][]float64 `json:"values"`
 }
@@ -83,7 +87,7 @@ func newRunReport(in string, o outputSet, method string, s any, res *deblur.Resu
 
 // newKernelReport is the report's copy of kernel k.
 func newKernelReport(k *plane.Plane) kernelReport {
-	r := kernelReport{Size: k.W, Orientation: "convolution: blurry = kernel convolved with sharp; values[row][column], row 0 at the top"}
+	r := kernelReport{Width: k.W, Height: k.H, Orientation: "convolution: blurry = kernel convolved with sharp; values[row][column], row 0 at the top"}
 	for y := 0; y < k.H; y++ {
 		r.Values = append(r.Values, append([]float64(nil), k.Pix[y*k.W:(y+1)*k.W]...))
 	}

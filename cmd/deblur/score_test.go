@@ -140,7 +140,8 @@ func TestScoreCommandErrors(t *testing.T) {
 
 // TestScoreReadsRunKernelOutputs: the run command's kernel PNG (enlarged
 // for viewing) and its report's exact values both score as the kernel
-// they show, while a kernel PNG at its own size is left alone.
+// they show, square or not, while a kernel PNG at its own size is left
+// alone.
 func TestScoreReadsRunKernelOutputs(t *testing.T) {
 	dir := writeTestImages(t)
 	p := func(name string) string { return filepath.Join(dir, name) }
@@ -161,7 +162,19 @@ func TestScoreReadsRunKernelOutputs(t *testing.T) {
 	if err := os.WriteFile(p("run.json"), b, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	for _, est := range []string{"big.png", "run.json", "k3.png"} {
+	// A trimmed estimate need not be square: its enlarged PNG and its
+	// report must read back too.
+	trimmed := k.Crop(1, 2, 5, 3)
+	if err := imageio.WriteKernelPNG(p("trim.png"), trimmed, kernelScale(5)); err != nil {
+		t.Fatal(err)
+	}
+	if b, err = json.Marshal(map[string]any{"kernel": newKernelReport(trimmed)}); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p("trim.json"), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, est := range []string{"big.png", "run.json", "k3.png", "trim.png", "trim.json"} {
 		code, out, errs := runCLI("score", "-kernel", p(est), "-true-kernel", p("k3.png"), p("sharp.png"), p("sharp.png"))
 		if code != 0 {
 			t.Fatalf("%s: exit %d: %s", est, code, errs)

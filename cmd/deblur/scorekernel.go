@@ -27,16 +27,17 @@ func readEstimatedKernel(path string) (*plane.Plane, error) {
 		if err := json.Unmarshal(b, &r); err != nil {
 			return nil, fmt.Errorf("%s: %w", path, err)
 		}
-		n := len(r.Kernel.Values)
-		if n == 0 {
+		h := len(r.Kernel.Values)
+		if h == 0 || len(r.Kernel.Values[0]) == 0 {
 			return nil, fmt.Errorf("%s: no kernel values in the report", path)
 		}
-		k := plane.New(n, n)
+		w := len(r.Kernel.Values[0])
+		k := plane.New(w, h)
 		for y, row := range r.Kernel.Values {
-			if len(row) != n {
-				return nil, fmt.Errorf("%s: kernel row %d has %d values, want %d", path, y, len(row), n)
+			if len(row) != w {
+				return nil, fmt.Errorf("%s: kernel row %d has %d values, want %d", path, y, len(row), w)
 			}
-			copy(k.Pix[y*n:], row)
+			copy(k.Pix[y*w:], row)
 		}
 		if err := k.Normalize(); err != nil {
 			return nil, fmt.Errorf("%s: kernel: %w", path, err)
@@ -50,22 +51,21 @@ func readEstimatedKernel(path string) (*plane.Plane, error) {
 	return unenlarge(k), nil
 }
 
-// unenlarge undoes the run command's kernel enlargement: a square kernel
-// whose side is n * kernelScale(n) for some n, with kernelScale(n) > 1, made
-// of constant blocks of that size, comes back as the n x n kernel; any
-// other kernel is returned as it is.
+// unenlarge undoes the run command's kernel enlargement: a kernel whose
+// longer side is n * kernelScale(n) for some n, with kernelScale(n) > 1,
+// whose shorter side is a multiple of that scale and which is made of
+// constant blocks of that size, comes back at its own size (a trimmed
+// estimate need not be square); any other kernel is returned as it is.
 func unenlarge(k *plane.Plane) *plane.Plane {
-	if k.W != k.H {
-		return k
-	}
-	for n := 1; n < k.W; n++ {
+	long := max(k.W, k.H)
+	for n := 1; n < long; n++ {
 		s := kernelScale(n)
-		if s < 2 || n*s != k.W || !constantBlocks(k, s) {
+		if s < 2 || n*s != long || k.W%s != 0 || k.H%s != 0 || !constantBlocks(k, s) {
 			continue
 		}
-		out := plane.New(n, n)
-		for y := range n {
-			for x := range n {
+		out := plane.New(k.W/s, k.H/s)
+		for y := range out.H {
+			for x := range out.W {
 				out.Set(x, y, k.At(x*s, y*s))
 			}
 		}
