@@ -208,10 +208,10 @@ func runDeblur(env *cliEnv, args []string) error {
 	if err != nil {
 		return err
 	}
-	opt := deblur.Options{SelfDeblur: s, Trim: autoSize}
 	if autoSize {
-		opt.SelfDeblur.RestartKernelSizes = selfdeblur.AutoKernelSizes(f.kernelSize, s.Restarts)
+		s.RestartKernelSizes = selfdeblur.AutoKernelSizes(f.kernelSize, s.Restarts)
 	}
+	opt := deblur.Options{SelfDeblur: s, Trim: autoSize}
 	switch f.finish {
 	case "none":
 	case "auto":

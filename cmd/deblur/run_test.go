@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -202,7 +203,8 @@ func TestDeconvCommandAndFinish(t *testing.T) {
 }
 
 // TestRunAutoKernelSizeAndWindow: without -kernel-size the tool picks the
-// size from the estimation window (40x40 here: 9), trims the kernel, and
+// size from the estimation window (40x40 here: 9, with a 5 px frame for the
+// second restart), centres and trims the kernel, and
 // deconvolves every channel of the whole colour image (auto finish).
 func TestRunAutoKernelSizeAndWindow(t *testing.T) {
 	dir := t.TempDir()
@@ -223,7 +225,8 @@ func TestRunAutoKernelSizeAndWindow(t *testing.T) {
 		Finish   string `json:"nonblind_finish"`
 		Colour   string `json:"colour"`
 		Settings struct {
-			KernelSize int
+			KernelSize         int
+			RestartKernelSizes []int
 		} `json:"settings"`
 		Kernel struct{ Width, Height int } `json:"kernel"`
 	}
@@ -234,7 +237,9 @@ func TestRunAutoKernelSizeAndWindow(t *testing.T) {
 	if err := json.Unmarshal(data, &rep); err != nil {
 		t.Fatal(err)
 	}
-	if !rep.Auto || rep.Settings.KernelSize != 9 || rep.Kernel.Width < 3 || rep.Kernel.Height < 3 || len(rep.Window) != 4 ||
+	// The default preset's two restarts fit a 9 and a 5 px frame.
+	if !rep.Auto || rep.Settings.KernelSize != 9 || !slices.Equal(rep.Settings.RestartKernelSizes, []int{9, 5}) ||
+		rep.Kernel.Width < 3 || rep.Kernel.Height < 3 || len(rep.Window) != 4 ||
 		rep.Window[2] != 40 || rep.Window[3] != 40 || rep.Finish != "irls" || !strings.Contains(rep.Colour, "every RGB channel") ||
 		rep.Scale != 1 {
 		t.Errorf("report: %s", data)
