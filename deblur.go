@@ -7,9 +7,13 @@
 // package is the entry point for Go programs; the methods live in their own
 // packages (selfdeblur, ...) and report progress through report.Recorder.
 //
-// Colour images follow the SelfDeblur authors' scheme for now: the method
-// runs on the BT.601 luma channel and the result is recombined with the
-// blurry chroma.
+// Colour images: the kernel is always estimated on the BT.601 luma. Blind
+// with a non-blind finish (Options.Finish, as the command runs it)
+// deconvolves every channel with that kernel; SelfDeblur alone follows the
+// SelfDeblur authors' scheme, its luma recombined with the blurry chroma.
+//
+// SelfDeblur with restarts runs its fits concurrently only when OpenBLAS is
+// single-threaded; see SetBLASThreads.
 package deblur
 
 import (

@@ -2,6 +2,7 @@ package selfdeblur
 
 import (
 	"math/rand/v2"
+	"sync"
 	"testing"
 
 	"github.com/deblur/deblur/internal/blas"
@@ -86,4 +87,36 @@ func TestForwardFLOPsPaper(t *testing.T) {
 func BenchmarkDefaultIteration(b *testing.B) {
 	defer blas.SetThreads(blas.SetThreads(1))
 	benchIteration(b, Default(27).Gx, true)
+}
+
+// BenchmarkDefaultRestartPair is how the Default preset spends the machine:
+// its two restarts step concurrently, each with one OpenBLAS thread. One op
+// is one iteration of both fits.
+func BenchmarkDefaultRestartPair(b *testing.B) {
+	defer blas.SetThreads(blas.SetThreads(1))
+	s := Default(27)
+	y := plane.New(255, 255)
+	rng := rand.New(rand.NewPCG(1, 1))
+	for i := range y.Pix {
+		y.Pix[i] = rng.Float64()
+	}
+	var ps [2]*problem
+	for i := range ps {
+		s.Seed = uint64(i + 1)
+		p, err := newProblem(y, s)
+		if err != nil {
+			b.Fatal(err)
+		}
+		p.step(0, 1, true, 0) // warm the tape's buffer pool
+		ps[i] = p
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		var wg sync.WaitGroup
+		for _, p := range ps {
+			wg.Go(func() { p.step(1, 1, true, 0) })
+		}
+		wg.Wait()
+	}
+	b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "s/iter")
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/deblur/deblur/internal/blas"
 	"github.com/deblur/deblur/metrics"
 	"github.com/deblur/deblur/plane"
 	"github.com/deblur/deblur/tensor"
@@ -47,6 +48,13 @@ func newBasisDecoder(s int, ks ...*plane.Plane) basisDecoder {
 // basis too, the early iterations can commit to either: measured, learning
 // rate 0.01 picked the right one and 0.05 the wrong one — blind
 // deconvolution's flip ambiguity.)
+//
+// A single fit commits to the true kernel for about half the seeds (seeds
+// 1-8 measured: 5 of 8 with the C element-wise loops, 4 of 8 with the Go
+// ones, different seeds: rounding decides), and then only; its final
+// objective separates the two outcomes (<= 0.0046 vs >= 0.011). So the
+// test runs four restarts and keeps the lowest objective, as the default
+// preset does, rather than depending on one seed's luck.
 func TestKernelPriorRecoversKernel(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs 300 iterations")
@@ -68,6 +76,8 @@ func TestKernelPriorRecoversKernel(t *testing.T) {
 	s.SSIMFrom = 75
 	s.Milestones = []int{150, 225, 260}
 	s.LRKernel = 0.05
+	s.Restarts = 4
+	defer blas.SetThreads(blas.SetThreads(1)) // concurrent fits: one BLAS thread each
 	res, err := Run(context.Background(), blurry, s)
 	if err != nil {
 		t.Fatal(err)

@@ -64,8 +64,10 @@ type Settings struct {
 	// throughout, as in the paper.
 	Scales []Scale
 	// Restarts, when above 1, runs that many independent fits with the
-	// seeds Seed, Seed+1, ... concurrently and keeps the one with the
-	// lowest final objective (see Run). 0 and 1 mean one fit.
+	// seeds Seed, Seed+1, ... and keeps the one with the lowest final
+	// objective (see Run). 0 and 1 mean one fit. The fits run concurrently
+	// only when OpenBLAS is single-threaded (deblur.SetBLASThreads(1), as
+	// the command does), otherwise in turn.
 	Restarts int
 	// RestartKernelSizes, when not empty, gives every restart its own
 	// kernel frame: fit i estimates a RestartKernelSizes[i] square kernel

@@ -218,19 +218,30 @@ func (g im2colGeom) im2col(x, col []float32) {
 							continue
 						}
 						src := x[(c*g.h+iy)*g.w : (c*g.h+iy+1)*g.w]
-						for xx := range row {
-							ix := xx*g.stride + j - g.pad
-							if ix < 0 || ix >= g.w {
-								row[xx] = 0
-							} else {
-								row[xx] = src[ix]
-							}
+						x0, x1 := g.validCols(j)
+						clear(row[:x0])
+						clear(row[x1:])
+						for xx, ix := x0, x0*g.stride+j-g.pad; xx < x1; xx, ix = xx+1, ix+g.stride {
+							row[xx] = src[ix]
 						}
 					}
 				}
 			}
 		}
 	})
+}
+
+// validCols returns the output columns [x0, x1) whose tap in kernel column
+// j reads inside the input: 0 <= xx*stride + j - pad < w.
+func (g im2colGeom) validCols(j int) (x0, x1 int) {
+	off := j - g.pad
+	if off < 0 {
+		x0 = (-off + g.stride - 1) / g.stride
+	}
+	if last := g.w - 1 - off; last >= 0 { // else no column reads inside
+		x1 = min(g.wo, last/g.stride+1)
+	}
+	return min(x0, x1), x1
 }
 
 // col2im adds the columns back onto the input positions they were read from.
@@ -247,11 +258,10 @@ func (g im2colGeom) col2im(col, dx []float32) {
 							continue
 						}
 						dst := dx[(c*g.h+iy)*g.w : (c*g.h+iy+1)*g.w]
-						for xx, v := range src[y*g.wo : (y+1)*g.wo] {
-							ix := xx*g.stride + j - g.pad
-							if ix >= 0 && ix < g.w {
-								dst[ix] += v
-							}
+						x0, x1 := g.validCols(j)
+						row := src[y*g.wo : (y+1)*g.wo]
+						for xx, ix := x0, x0*g.stride+j-g.pad; xx < x1; xx, ix = xx+1, ix+g.stride {
+							dst[ix] += row[xx]
 						}
 					}
 				}

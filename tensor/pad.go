@@ -78,9 +78,17 @@ func pad2D(tp *Tape, x *Tensor, left, right, top, bottom int, reflect bool) *Ten
 						continue
 					}
 					grow, drow := g[y*wo:(y+1)*wo], dst[sy*w:(sy+1)*w]
-					for xx, sx := range srcCol {
+					for i, v := range grow[left : left+w] { // the unpadded columns
+						drow[i] += v
+					}
+					for xx, sx := range srcCol[:left] {
 						if sx >= 0 {
 							drow[sx] += grow[xx]
+						}
+					}
+					for xx, sx := range srcCol[left+w:] {
+						if sx >= 0 {
+							drow[sx] += grow[left+w+xx]
 						}
 					}
 				}

@@ -1,23 +1,77 @@
 package tensor
 
-// bilinearAxis holds, for each output index along one axis, the two source
-// indices and the weight of the second, for 2x upsampling with PyTorch's
-// align_corners=false: source = (o + 0.5) / 2 - 0.5, clamped at 0.
-type bilinearAxis struct {
-	i0, i1 []int
-	l1     []float32
+// 2x bilinear upsampling with PyTorch's align_corners=false: output index o
+// samples the input at (o + 0.5) / 2 - 0.5, clamped at the ends. Output 2j
+// is 0.25 x[j-1] + 0.75 x[j] (x[0] for j = 0) and output 2j+1 is
+// 0.75 x[j] + 0.25 x[j+1] (x[n-1] beyond the end). The filter is separable:
+// rows are upsampled once, then output rows are blended from them.
+
+// upsampleRow sets dst (2 len(src) values) to the upsampled src.
+func upsampleRow(dst, src []float32) {
+	n := len(src)
+	dst = dst[:2*n]
+	dst[0] = src[0]
+	for j := 1; j < n; j++ {
+		dst[2*j] = 0.25*src[j-1] + 0.75*src[j]
+	}
+	for j := 0; j < n-1; j++ {
+		dst[2*j+1] = 0.75*src[j] + 0.25*src[j+1]
+	}
+	dst[2*n-1] = 0.75*src[n-1] + 0.25*src[n-1]
 }
 
-func newBilinearAxis(n int) bilinearAxis {
-	a := bilinearAxis{make([]int, 2*n), make([]int, 2*n), make([]float32, 2*n)}
-	for o := range a.i0 {
-		src := max((float64(o)+0.5)/2-0.5, 0)
-		i0 := int(src)
-		a.i0[o] = i0
-		a.i1[o] = min(i0+1, n-1)
-		a.l1[o] = float32(src - float64(i0))
+// blendRows sets dst[i] = wa a[i] + wb b[i].
+func blendRows(dst, a, b []float32, wa, wb float32) {
+	a, b = a[:len(dst)], b[:len(dst)]
+	for i := range dst {
+		dst[i] = wa*a[i] + wb*b[i]
 	}
-	return a
+}
+
+// upsampleRowAdjointAdd adds to dst (n values) the adjoint of upsampleRow
+// applied to g (2n values): each input gathers the weights it was given.
+func upsampleRowAdjointAdd(dst, g []float32) {
+	n := len(dst)
+	g = g[:2*n]
+	if n == 1 {
+		dst[0] += g[0] + g[1]
+		return
+	}
+	dst[0] += g[0] + 0.75*g[1] + 0.25*g[2]
+	for j := 1; j < n-1; j++ {
+		dst[j] += 0.25*g[2*j-1] + 0.75*g[2*j] + 0.75*g[2*j+1] + 0.25*g[2*j+2]
+	}
+	dst[n-1] += 0.25*g[2*n-3] + 0.75*g[2*n-2] + g[2*n-1]
+}
+
+// upsampleRowsAdjoint sets t (one row of width w) to the adjoint of the
+// vertical blend for input row r of h, gathering output rows of g (2h rows
+// of width w).
+func upsampleRowsAdjoint(t, g []float32, r, h, w int) {
+	row := func(i int) []float32 { return g[i*w : (i+1)*w] }
+	t = t[:w]
+	switch {
+	case h == 1:
+		a, b := row(0), row(1)
+		for i := range t {
+			t[i] = a[i] + b[i]
+		}
+	case r == 0:
+		a, b, c := row(0), row(1), row(2)
+		for i := range t {
+			t[i] = a[i] + 0.75*b[i] + 0.25*c[i]
+		}
+	case r == h-1:
+		a, b, c := row(2*h-3), row(2*h-2), row(2*h-1)
+		for i := range t {
+			t[i] = 0.25*a[i] + 0.75*b[i] + c[i]
+		}
+	default:
+		a, b, c, d := row(2*r-1), row(2*r), row(2*r+1), row(2*r+2)
+		for i := range t {
+			t[i] = 0.25*a[i] + 0.75*b[i] + 0.75*c[i] + 0.25*d[i]
+		}
+	}
 }
 
 // UpsampleBilinear2x doubles H and W of x (N x C x H x W) by bilinear
@@ -25,21 +79,23 @@ func newBilinearAxis(n int) bilinearAxis {
 func UpsampleBilinear2x(tp *Tape, x *Tensor) *Tensor {
 	n, c, h, w := dims4("UpsampleBilinear2x", x)
 	ho, wo := 2*h, 2*w
-	ay, ax := newBilinearAxis(h), newBilinearAxis(w)
 	out := tp.result([]int{n, c, ho, wo}, x)
-	parallelFor(n*c, ho*wo*4, func(lo, hi int) {
+	parallelFor(n*c, ho*wo*2, func(lo, hi int) {
+		rows := make([]float32, h*wo) // input rows upsampled along x
 		for p := lo; p < hi; p++ {
 			src, dst := x.Data[p*h*w:(p+1)*h*w], out.Data[p*ho*wo:(p+1)*ho*wo]
-			for y := 0; y < ho; y++ {
-				r0, r1, ly := src[ay.i0[y]*w:(ay.i0[y]+1)*w], src[ay.i1[y]*w:(ay.i1[y]+1)*w], ay.l1[y]
-				row := dst[y*wo : (y+1)*wo]
-				for xx := range row {
-					i0, i1, lx := ax.i0[xx], ax.i1[xx], ax.l1[xx]
-					top := (1-lx)*r0[i0] + lx*r0[i1]
-					bot := (1-lx)*r1[i0] + lx*r1[i1]
-					row[xx] = (1-ly)*top + ly*bot
-				}
+			for r := range h {
+				upsampleRow(rows[r*wo:(r+1)*wo], src[r*w:(r+1)*w])
 			}
+			row := func(r int) []float32 { return rows[r*wo : (r+1)*wo] }
+			copy(dst[:wo], row(0))
+			for j := 1; j < h; j++ {
+				blendRows(dst[2*j*wo:(2*j+1)*wo], row(j-1), row(j), 0.25, 0.75)
+			}
+			for j := 0; j < h-1; j++ {
+				blendRows(dst[(2*j+1)*wo:(2*j+2)*wo], row(j), row(j+1), 0.75, 0.25)
+			}
+			blendRows(dst[(ho-1)*wo:], row(h-1), row(h-1), 0.75, 0.25)
 		}
 	})
 	tp.record(out, func() {
@@ -47,19 +103,13 @@ func UpsampleBilinear2x(tp *Tape, x *Tensor) *Tensor {
 		if gx == nil {
 			return
 		}
-		parallelFor(n*c, ho*wo*4, func(lo, hi int) {
+		parallelFor(n*c, ho*wo*2, func(lo, hi int) {
+			t := make([]float32, wo)
 			for p := lo; p < hi; p++ {
 				g, dst := out.Grad[p*ho*wo:(p+1)*ho*wo], gx[p*h*w:(p+1)*h*w]
-				for y := 0; y < ho; y++ {
-					r0, r1, ly := dst[ay.i0[y]*w:(ay.i0[y]+1)*w], dst[ay.i1[y]*w:(ay.i1[y]+1)*w], ay.l1[y]
-					for xx, v := range g[y*wo : (y+1)*wo] {
-						i0, i1, lx := ax.i0[xx], ax.i1[xx], ax.l1[xx]
-						top, bot := (1-ly)*v, ly*v
-						r0[i0] += (1 - lx) * top
-						r0[i1] += lx * top
-						r1[i0] += (1 - lx) * bot
-						r1[i1] += lx * bot
-					}
+				for r := range h {
+					upsampleRowsAdjoint(t, g, r, h, wo)
+					upsampleRowAdjointAdd(dst[r*w:(r+1)*w], t)
 				}
 			}
 		})

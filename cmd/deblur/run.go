@@ -16,6 +16,7 @@ import (
 	"github.com/deblur/deblur/generator"
 	"github.com/deblur/deblur/imageio"
 	"github.com/deblur/deblur/internal/blas"
+	"github.com/deblur/deblur/internal/vec"
 	"github.com/deblur/deblur/selfdeblur"
 )
 
@@ -331,4 +332,5 @@ func selfdeblurThreads(s selfdeblur.Settings) {
 	}
 }
 
-func backendName() string { return blas.Backend() }
+// backendName names the GEMM backend and the element-wise loops' build.
+func backendName() string { return blas.Backend() + "; element-wise loops: " + vec.Backend() }

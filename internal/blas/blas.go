@@ -43,6 +43,10 @@ func SetThreads(n int) int {
 	return setThreads(n)
 }
 
+// Threads returns how many threads OpenBLAS uses for a product; 1 for the
+// gonum backend.
+func Threads() int { return threads() }
+
 // Backend describes the GEMM implementation in use, e.g.
 // "openblas 0.3.21 (SkylakeX kernels, 2 threads)" or "gonum (pure Go)".
 func Backend() string { return backend() }

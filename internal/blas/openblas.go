@@ -145,3 +145,10 @@ func setThreads(n int) int {
 	C.deblur_set_threads(C.int(n))
 	return prev
 }
+
+func threads() int {
+	if !loader().ok {
+		return 1
+	}
+	return int(C.deblur_threads())
+}

@@ -1,0 +1,18 @@
+//go:build !cgo || purego
+
+package vec
+
+func sumSquares(v []float32) (s, ss float64) { return sumSquaresGo(v) }
+
+func affineLeaky(dst, src []float32, a, b, slope float32) { affineLeakyGo(dst, src, a, b, slope) }
+
+func leakyGradSums(x, y, g []float32, lf, mu float32) (sd, sdx float64) {
+	return leakyGradSumsGo(x, y, g, lf, mu)
+}
+
+func leakyGradApply(dst, x, y, g []float32, a, lf, md, mu, k float32) {
+	leakyGradApplyGo(dst, x, y, g, a, lf, md, mu, k)
+}
+
+// Backend names the implementation: "go".
+func Backend() string { return "go" }

@@ -1,0 +1,39 @@
+// Package vec holds the element-wise loops that dominate the non-GEMM part
+// of a SelfDeblur iteration: the batch-norm statistics, the fused affine and
+// LeakyReLU pass, and the two passes of its gradient.
+//
+// A cgo build runs them as C compiled for the host's widest vector unit
+// (AVX-512, AVX2 or the baseline, chosen when the program starts); a pure-Go
+// build (CGO_ENABLED=0 or the purego tag) runs the Go loops in generic.go.
+// The two agree to float32 rounding, not bit for bit: the C loops add in a
+// different order. Each is deterministic on a given machine.
+//
+// Every function panics if its slices are shorter than the first one.
+package vec
+
+// SumSquares returns the sum and the sum of squares of v, accumulated in
+// float64.
+func SumSquares(v []float32) (s, ss float64) { return sumSquares(v) }
+
+// AffineLeaky sets dst[i] = act(a*src[i] + b) for i < len(src), where act is
+// LeakyReLU with the given slope (0 <= slope <= 1; 1 is the identity).
+func AffineLeaky(dst, src []float32, a, b, slope float32) {
+	_ = dst[:len(src)]
+	affineLeaky(dst, src, a, b, slope)
+}
+
+// LeakyGradSums returns sum(d) and sum(d * (x - mu)) over i < len(x), where
+// d = g * (1 - lf * [y has its sign bit set]) is the gradient g of a
+// LeakyReLU output y taken back through the activation (lf = 1 - slope).
+func LeakyGradSums(x, y, g []float32, lf, mu float32) (sd, sdx float64) {
+	_, _ = y[:len(x)], g[:len(x)]
+	return leakyGradSums(x, y, g, lf, mu)
+}
+
+// LeakyGradApply adds a * (d - md - (x - mu) * k) to dst[i] for i < len(x),
+// with d as in LeakyGradSums: the input gradient of batch normalisation
+// followed by LeakyReLU, given the channel's means md and k = mdx / std.
+func LeakyGradApply(dst, x, y, g []float32, a, lf, md, mu, k float32) {
+	_, _, _ = dst[:len(x)], y[:len(x)], g[:len(x)]
+	leakyGradApply(dst, x, y, g, a, lf, md, mu, k)
+}
