@@ -52,6 +52,13 @@ func repackTaps(tp *Tape, w *Tensor) []float32 {
 	return out
 }
 
+// convStrip is how many grid columns the tap GEMMs of convShifted cover at
+// a time: all taps run over one strip before the next, so the strip of the
+// output (or of its gradient) stays in cache across the taps instead of
+// streaming through memory once per tap. 1.17x on the GEMMs of a 32-channel
+// 3x3 convolution at 281x281 (one thread; 1024..8192 measured alike).
+const convStrip = 2048
+
 // convShifted is the stride-1, unpadded convolution. The output of every
 // tap is accumulated on a grid as wide as the input (Ho x W), where tap
 // (i, j) reads the input shifted by i*W + j; the Wo valid columns of each
@@ -68,15 +75,18 @@ func convShifted(tp *Tape, x, w, b *Tensor) *Tensor {
 	defer tp.release(grid)
 	for s := 0; s < n; s++ {
 		xs := x.Data[s*cin*hw : (s+1)*cin*hw]
-		for i := 0; i < kh; i++ {
-			for j := 0; j < kw; j++ {
-				t := i*kw + j
-				beta := float32(1)
-				if t == 0 {
-					beta = 0
+		for c0 := 0; c0 < ncols; c0 += convStrip {
+			nc := min(convStrip, ncols-c0)
+			for i := 0; i < kh; i++ {
+				for j := 0; j < kw; j++ {
+					t := i*kw + j
+					beta := float32(1)
+					if t == 0 {
+						beta = 0
+					}
+					blas.Gemm(false, false, cout, nc, cin, 1, taps[t*cout*cin:(t+1)*cout*cin], cin,
+						xs[i*wd+j+c0:], hw, beta, grid[c0:], gridLen)
 				}
-				blas.Gemm(false, false, cout, ncols, cin, 1, taps[t*cout*cin:(t+1)*cout*cin], cin,
-					xs[i*wd+j:], hw, beta, grid, gridLen)
 			}
 		}
 		ys := out.Data[s*cout*ho*wo : (s+1)*cout*ho*wo]
@@ -127,16 +137,19 @@ func convShifted(tp *Tape, x, w, b *Tensor) *Tensor {
 			if gx != nil {
 				gxs = gx[s*cin*hw : (s+1)*cin*hw]
 			}
-			for i := 0; i < kh; i++ {
-				for j := 0; j < kw; j++ {
-					t, off := i*kw+j, i*wd+j
-					if gw != nil {
-						blas.Gemm(false, true, cout, cin, ncols, 1, dgrid, gridLen, xs[off:], hw, 1,
-							gtaps[t*cout*cin:(t+1)*cout*cin], cin)
-					}
-					if gx != nil {
-						blas.Gemm(true, false, cin, ncols, cout, 1, taps[t*cout*cin:(t+1)*cout*cin], cin,
-							dgrid, gridLen, 1, gxs[off:], hw)
+			for c0 := 0; c0 < ncols; c0 += convStrip {
+				nc := min(convStrip, ncols-c0)
+				for i := 0; i < kh; i++ {
+					for j := 0; j < kw; j++ {
+						t, off := i*kw+j, i*wd+j+c0
+						if gw != nil {
+							blas.Gemm(false, true, cout, cin, nc, 1, dgrid[c0:], gridLen, xs[off:], hw, 1,
+								gtaps[t*cout*cin:(t+1)*cout*cin], cin)
+						}
+						if gx != nil {
+							blas.Gemm(true, false, cin, nc, cout, 1, taps[t*cout*cin:(t+1)*cout*cin], cin,
+								dgrid[c0:], gridLen, 1, gxs[off:], hw)
+						}
 					}
 				}
 			}

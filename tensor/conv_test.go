@@ -47,6 +47,8 @@ func TestConv2DMatchesNaive(t *testing.T) {
 		{1, 1, 1, 10, 9, 5, 1, 0}, {1, 2, 3, 6, 7, 2, 2, 0},
 		// Inputs narrower than the kernel: some taps read only padding.
 		{1, 2, 2, 1, 1, 3, 1, 1}, {1, 2, 3, 1, 2, 3, 2, 1}, {1, 1, 2, 2, 1, 3, 2, 1}, {1, 2, 2, 3, 3, 5, 2, 2},
+		// More output columns than one strip of the tap GEMMs (convStrip).
+		{2, 2, 3, 50, 47, 3, 1, 1},
 	} {
 		x := randTensor(rng, -1, 1, tc.n, tc.cin, tc.h, tc.w)
 		w := randTensor(rng, -1, 1, tc.cout, tc.cin, tc.k, tc.k)
