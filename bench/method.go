@@ -124,16 +124,24 @@ func RunsRestarts(name string) bool {
 // (selfdeblur.Fast), "selfdeblur-c2f" (selfdeblur.FastCoarseToFine),
 // "selfdeblur-fast-auto" (Fast with the kernel size chosen by the tool)
 // and "selfdeblur-paper" (selfdeblur.Paper, the published configuration;
-// hours per image on a CPU).
-func DefaultBlind() map[string]BlindFunc {
+// hours per image on a CPU). With iters above 0 every preset runs that
+// many iterations, its schedule scaled (selfdeblur.Settings.WithIterations).
+func DefaultBlind(iters int) map[string]BlindFunc {
+	p := func(preset func(int) selfdeblur.Settings) func(int) selfdeblur.Settings {
+		if iters <= 0 {
+			return preset
+		}
+		return func(k int) selfdeblur.Settings { return preset(k).WithIterations(iters) }
+	}
+	def := p(selfdeblur.Default)
 	return map[string]BlindFunc{
-		SelfDeblurDefaultName:             SelfDeblur(selfdeblur.Default),
-		SelfDeblurDefaultName + "-auto":   SelfDeblurAutoSize(selfdeblur.Default),
-		SelfDeblurDefaultName + "-window": SelfDeblurPipeline(selfdeblur.Default, deblur.DefaultEstimateSize, deblur.DefaultMaxEstimateKernel),
-		"selfdeblur-fast":                 SelfDeblur(selfdeblur.Fast),
-		"selfdeblur-c2f":                  SelfDeblur(selfdeblur.FastCoarseToFine),
-		"selfdeblur-fast-auto":            SelfDeblurAutoSize(selfdeblur.Fast),
-		"selfdeblur-paper":                SelfDeblur(selfdeblur.Paper),
+		SelfDeblurDefaultName:             SelfDeblur(def),
+		SelfDeblurDefaultName + "-auto":   SelfDeblurAutoSize(def),
+		SelfDeblurDefaultName + "-window": SelfDeblurPipeline(def, deblur.DefaultEstimateSize, deblur.DefaultMaxEstimateKernel),
+		"selfdeblur-fast":                 SelfDeblur(p(selfdeblur.Fast)),
+		"selfdeblur-c2f":                  SelfDeblur(p(selfdeblur.FastCoarseToFine)),
+		"selfdeblur-fast-auto":            SelfDeblurAutoSize(p(selfdeblur.Fast)),
+		"selfdeblur-paper":                SelfDeblur(p(selfdeblur.Paper)),
 	}
 }
 

@@ -23,15 +23,16 @@ import (
 // benchMethods is what "deblur bench" can run: every non-blind method of
 // package deconv (known-kernel rows and finishing steps) and the SelfDeblur
 // presets.
-func benchMethods() bench.Methods {
+// With iters above 0 the presets run that many iterations.
+func benchMethods(iters int) bench.Methods {
 	nb, ratio := nonBlindMethods()
-	return bench.Methods{NonBlind: nb, Blind: bench.DefaultBlind(), Ratio: ratio}
+	return bench.Methods{NonBlind: nb, Blind: bench.DefaultBlind(iters), Ratio: ratio}
 }
 
 func runBench(env *cliEnv, args []string) error {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	fs.SetOutput(env.stderr)
-	methods := benchMethods()
+	methods := benchMethods(0)
 	method := fs.String("method", bench.Blurry, "`METHODS` to run, comma-separated (see below)")
 	limit := fs.Int("limit", 0, "run at most `N` cases (0: all)")
 	out := fs.String("out", filepath.Join("out", "bench"), "output `DIR` (results go to DIR/DATASET/METHOD/)")
@@ -39,6 +40,7 @@ func runBench(env *cliEnv, args []string) error {
 	data := fs.String("data", filepath.Join("..", "shared", "data"), "benchmark data `DIR` holding levin/, lai/ and mnist/")
 	ratio := fs.String("ratio", methods.Ratio, "non-blind `METHOD` defining the error ratio of blind rows without a +NONBLIND step (mnist: "+mnistNonBlind+")")
 	quiet := fs.Bool("q", false, "quiet: no progress output")
+	iters := fs.Int("iters", 0, "SelfDeblur presets (selfdeblur-default*, -fast*, -c2f, -paper): `N` iterations, schedule scaled (0: the preset's); results go under the same method names, so give such a run its own -out")
 	var mf mnistFlags
 	addMNISTFlags(fs, &mf)
 	fs.Usage = func() {
@@ -69,6 +71,12 @@ func runBench(env *cliEnv, args []string) error {
 		return err
 	}
 	name := pos[0]
+	if *iters < 0 {
+		return usagef("bench: -iters %d: must be 0 or more", *iters)
+	}
+	if *iters > 0 {
+		methods.Blind = benchMethods(*iters).Blind
+	}
 	switch name {
 	case "levin", "lai":
 		if err := onlyFor(fs, "bench "+name+" (mnist only)", mnistFlagNames...); err != nil {

@@ -18,6 +18,7 @@ func TestBenchUsageErrors(t *testing.T) {
 		{"bench", "levin", "-method", "known-kernel"},
 		{"bench", "levin", "-method", ","},
 		{"bench", "levin", "-limit", "-1"},
+		{"bench", "levin", "-iters", "-1"},
 		{"bench", "levin", "-cases", "["},
 		{"bench", "levin", "-ratio", "nope"},
 		{"bench", "levin", "-bogus"},

@@ -86,13 +86,7 @@ func (f *mnistFlags) options() bench.MNISTOptions {
 func (f *mnistFlags) selfDeblurPreset(k int) selfdeblur.Settings {
 	s := selfdeblur.Fast(k)
 	s.Gx = selfdeblur.UniformSkip(f.sdWid, max(1, f.sdWid/4))
-	scale := float64(f.sdIters) / float64(s.Iterations)
-	s.Iterations = f.sdIters
-	s.SSIMFrom = int(float64(s.SSIMFrom) * scale)
-	for i := range s.Milestones {
-		s.Milestones[i] = int(float64(s.Milestones[i]) * scale)
-	}
-	return s
+	return s.WithIterations(f.sdIters)
 }
 
 // addMethods adds the MNIST rows to m: SelfDeblur for digits, Algorithms 1

@@ -45,7 +45,7 @@ func newRunFlagSet(env *cliEnv, f *runFlags) *flag.FlagSet {
 	fs.StringVar(&f.kernelOut, "kernel-out", "", "kernel image `PATH` (default: OUT with -kernel.png)")
 	fs.StringVar(&f.reportOut, "report", "", "JSON report `PATH` (default: OUT with .json)")
 	fs.IntVar(&f.kernelSize, "kernel-size", 0, "blur kernel size `K` in pixels (K x K, >= 3; a little too large is safe; 0: chosen: restarts alternate a frame of about 12 % of the estimation region's shorter side with one of 60 % of that, the fit with the lower final objective is kept and its kernel centred and trimmed to its support)")
-	fs.StringVar(&f.preset, "preset", "default", "settings preset: default (300 iterations, 2 restarts in parallel; about a minute at 255x255 on 2 cores), fast (600 iterations, one fit) or paper (the published configuration, slow)")
+	fs.StringVar(&f.preset, "preset", "default", "settings preset: default (400 iterations, 2 restarts in parallel; about a minute at 255x255 on 2 cores), fast (600 iterations, one fit) or paper (the published configuration, slow)")
 	fs.StringVar(&f.method, "method", methodSelfDeblur, "blind `METHOD`: selfdeblur, or deep-deblur / deep-deblur-slack (Algorithms 1 / 2 of the deep generative priors method, with the shipped digit and kernel generators: 28x28 gray digits only)")
 	fs.IntVar(&f.iters, "iters", 0, "iterations, or steps (0: the preset's; deep-deblur 6000, deep-deblur-slack 10000; fewer cut deep-deblur's step schedule short)")
 	fs.IntVar(&f.restarts, "restarts", 0, "random restarts (0: the method's): selfdeblur fits with seeds SEED, SEED+1, ... run concurrently, lowest final objective kept (default preset 2, others 1); deep-deblur* restarts run as one batch (10)")
@@ -96,12 +96,7 @@ func (f *runFlags) settings() (selfdeblur.Settings, error) {
 		return s, usagef("unknown -preset %q (default, fast or paper)", f.preset)
 	}
 	if f.iters > 0 {
-		scale := float64(f.iters) / float64(s.Iterations)
-		s.Iterations = f.iters
-		s.SSIMFrom = int(float64(s.SSIMFrom) * scale)
-		for i := range s.Milestones {
-			s.Milestones[i] = int(float64(s.Milestones[i]) * scale)
-		}
+		s = s.WithIterations(f.iters)
 	}
 	if f.width > 0 || f.skip > 0 {
 		w, sk := s.Gx.Down[0], s.Gx.Skip[0]
