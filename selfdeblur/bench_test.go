@@ -11,15 +11,22 @@ import (
 	"github.com/deblur/deblur/tensor"
 )
 
-// benchIteration times one optimisation step (perturbed forward of Gx and
-// Gk, blur, loss, backward, Adam) at Levin size: a 255x255 image with a
-// 27x27 kernel, so Gx works at 281x281.
-func benchIteration(b *testing.B, gx SkipConfig, ssim bool) {
+// levinSizeNoise is a 255x255 plane of uniform noise, a Levin-sized input
+// for timing (the values do not change the work done).
+func levinSizeNoise() *plane.Plane {
 	y := plane.New(255, 255)
 	rng := rand.New(rand.NewPCG(1, 1))
 	for i := range y.Pix {
 		y.Pix[i] = rng.Float64()
 	}
+	return y
+}
+
+// benchIteration times one optimisation step (perturbed forward of Gx and
+// Gk, blur, loss, backward, Adam) at Levin size: a 255x255 image with a
+// 27x27 kernel, so Gx works at 281x281.
+func benchIteration(b *testing.B, gx SkipConfig, ssim bool) {
+	y := levinSizeNoise()
 	s := Paper(27)
 	s.Gx = gx
 	p, err := newProblem(y, s)
@@ -95,11 +102,7 @@ func BenchmarkDefaultIteration(b *testing.B) {
 func BenchmarkDefaultRestartPair(b *testing.B) {
 	defer blas.SetThreads(blas.SetThreads(1))
 	s := Default(27)
-	y := plane.New(255, 255)
-	rng := rand.New(rand.NewPCG(1, 1))
-	for i := range y.Pix {
-		y.Pix[i] = rng.Float64()
-	}
+	y := levinSizeNoise()
 	var ps [2]*problem
 	for i := range ps {
 		s.Seed = uint64(i + 1)

@@ -23,16 +23,15 @@ import (
 // benchMethods is what "deblur bench" can run: every non-blind method of
 // package deconv (known-kernel rows and finishing steps) and the SelfDeblur
 // presets.
-// With iters above 0 the presets run that many iterations.
-func benchMethods(iters int) bench.Methods {
+func benchMethods() bench.Methods {
 	nb, ratio := nonBlindMethods()
-	return bench.Methods{NonBlind: nb, Blind: bench.DefaultBlind(iters), Ratio: ratio}
+	return bench.Methods{NonBlind: nb, Blind: bench.DefaultBlind(0), Ratio: ratio}
 }
 
 func runBench(env *cliEnv, args []string) error {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	fs.SetOutput(env.stderr)
-	methods := benchMethods(0)
+	methods := benchMethods()
 	method := fs.String("method", bench.Blurry, "`METHODS` to run, comma-separated (see below)")
 	limit := fs.Int("limit", 0, "run at most `N` cases (0: all)")
 	out := fs.String("out", filepath.Join("out", "bench"), "output `DIR` (results go to DIR/DATASET/METHOD/)")
@@ -75,7 +74,7 @@ func runBench(env *cliEnv, args []string) error {
 		return usagef("bench: -iters %d: must be 0 or more", *iters)
 	}
 	if *iters > 0 {
-		methods.Blind = benchMethods(*iters).Blind
+		methods.Blind = bench.DefaultBlind(*iters)
 	}
 	switch name {
 	case "levin", "lai":

@@ -101,10 +101,16 @@ func TestShortSlicePanics(t *testing.T) {
 	AffineLeaky(make([]float32, 2), make([]float32, 3), 1, 0, 1)
 }
 
-func BenchmarkLeakyGradApply(b *testing.B) {
+// benchPlanes returns four random 281x281 planes: the size of Gx's widest
+// level at Levin size.
+func benchPlanes() (dst, x, y, g []float32) {
 	rng := rand.New(rand.NewPCG(1, 1))
 	n := 281 * 281
-	dst, x, y, g := randSlice(rng, n), randSlice(rng, n), randSlice(rng, n), randSlice(rng, n)
+	return randSlice(rng, n), randSlice(rng, n), randSlice(rng, n), randSlice(rng, n)
+}
+
+func BenchmarkLeakyGradApply(b *testing.B) {
+	dst, x, y, g := benchPlanes()
 	b.Logf("backend: %s", Backend())
 	for b.Loop() {
 		LeakyGradApply(dst, x, y, g, 1.3, 0.8, 0.01, 0.3, -0.4)
@@ -112,27 +118,21 @@ func BenchmarkLeakyGradApply(b *testing.B) {
 }
 
 func BenchmarkLeakyGradApplyGo(b *testing.B) {
-	rng := rand.New(rand.NewPCG(1, 1))
-	n := 281 * 281
-	dst, x, y, g := randSlice(rng, n), randSlice(rng, n), randSlice(rng, n), randSlice(rng, n)
+	dst, x, y, g := benchPlanes()
 	for b.Loop() {
 		leakyGradApplyGo(dst, x, y, g, 1.3, 0.8, 0.01, 0.3, -0.4)
 	}
 }
 
 func BenchmarkLeakyGradSums(b *testing.B) {
-	rng := rand.New(rand.NewPCG(1, 1))
-	n := 281 * 281
-	x, y, g := randSlice(rng, n), randSlice(rng, n), randSlice(rng, n)
+	_, x, y, g := benchPlanes()
 	for b.Loop() {
 		LeakyGradSums(x, y, g, 0.8, 0.3)
 	}
 }
 
 func BenchmarkLeakyGradSumsGo(b *testing.B) {
-	rng := rand.New(rand.NewPCG(1, 1))
-	n := 281 * 281
-	x, y, g := randSlice(rng, n), randSlice(rng, n), randSlice(rng, n)
+	_, x, y, g := benchPlanes()
 	for b.Loop() {
 		leakyGradSumsGo(x, y, g, 0.8, 0.3)
 	}
