@@ -42,11 +42,13 @@ type Result struct {
 	Losses     []float64 // objective per iteration
 	Iterations int       // iterations done (fewer than planned if cancelled)
 	Elapsed    time.Duration
-	// Seed is the seed of the SelfDeblur fit kept and RestartLosses every
-	// fit's final objective when the settings ask for restarts (nil
-	// otherwise); see selfdeblur.Settings.Restarts.
-	Seed          uint64
-	RestartLosses []float64
+	// Seed is the seed of the SelfDeblur fit kept; RestartLosses and
+	// RestartSharpness hold every fit's final objective and the
+	// selfdeblur.GradientSparsity of its image when the settings ask for
+	// restarts (nil otherwise); see selfdeblur.Settings.Restarts and Pick.
+	Seed             uint64
+	RestartLosses    []float64
+	RestartSharpness []float64
 }
 
 // SelfDeblur deblurs img with SelfDeblur (see package selfdeblur for the
@@ -88,5 +90,5 @@ func selfDeblurImage(ctx context.Context, im *imageio.Image, s selfdeblur.Settin
 }
 
 func fromSelfDeblur(im *imageio.Image, r *selfdeblur.Result) *Result {
-	return &Result{Image: im, Kernel: r.Kernel, Window: image.Rect(0, 0, r.Image.W, r.Image.H), Losses: r.Losses, Iterations: r.Iterations, Elapsed: r.Elapsed, Seed: r.Seed, RestartLosses: r.RestartLosses}
+	return &Result{Image: im, Kernel: r.Kernel, Window: image.Rect(0, 0, r.Image.W, r.Image.H), Losses: r.Losses, Iterations: r.Iterations, Elapsed: r.Elapsed, Seed: r.Seed, RestartLosses: r.RestartLosses, RestartSharpness: r.RestartSharpness}
 }

@@ -7,16 +7,27 @@ import (
 	"testing"
 )
 
-// TestRestartsKeepLowestObjective: Restarts 3 returns, bit for bit, the
-// single-seed fit (seeds Seed..Seed+2) with the lowest final objective,
-// and lists every fit's final objective, whether the fits run concurrently
-// or in turn.
+// TestRestartsKeepLowestObjective: Restarts 3 with PickObjective returns,
+// bit for bit, the single-seed fit (seeds Seed..Seed+2) with the lowest
+// final objective, and lists every fit's final objective and sharpness,
+// whether the fits run concurrently or in turn.
 func TestRestartsKeepLowestObjective(t *testing.T) {
+	testRestartsKeep(t, PickObjective, func(r *Result) float64 { return lastOr(r.Losses, 0) })
+}
+
+// TestRestartsKeepSharpest: the same with the default pick (restarts in
+// one frame: PickSharpest), keeping the lowest GradientSparsity.
+func TestRestartsKeepSharpest(t *testing.T) {
+	testRestartsKeep(t, PickAuto, func(r *Result) float64 { return GradientSparsity(r.Image) })
+}
+
+func testRestartsKeep(t *testing.T, pick Pick, score func(*Result) float64) {
 	_, blurry := syntheticCase(t, 40, motionKernel9())
 	s := recoverySettings()
 	s.Iterations = 20
 	s.SSIMFrom = 10
-	s.Seed = 7
+	s.Seed = 1 // seeds 1..3: the objective keeps seed 2, sharpness seed 1
+	s.Pick = pick
 	single := make([]*Result, 3)
 	want := 0
 	for i := range single {
@@ -27,9 +38,23 @@ func TestRestartsKeepLowestObjective(t *testing.T) {
 			t.Fatal(err)
 		}
 		single[i] = r
-		if lastOr(r.Losses, 0) < lastOr(single[want].Losses, 0) {
+		if score(r) < score(single[want]) {
 			want = i
 		}
+	}
+	// The two rules must disagree on this case, or the test could not tell
+	// them apart.
+	byLoss, bySharp := 0, 0
+	for i, r := range single {
+		if lastOr(r.Losses, 0) < lastOr(single[byLoss].Losses, 0) {
+			byLoss = i
+		}
+		if GradientSparsity(r.Image) < GradientSparsity(single[bySharp].Image) {
+			bySharp = i
+		}
+	}
+	if byLoss == bySharp {
+		t.Fatalf("objective and sharpness both pick seed %d; choose a case where they differ", s.Seed+uint64(byLoss))
 	}
 	s.Restarts = 3
 	got, err := Run(context.Background(), blurry, s)
@@ -58,6 +83,14 @@ func TestRestartsKeepLowestObjective(t *testing.T) {
 			t.Errorf("restart %d: final objective %v, alone %v", i, l, w)
 		}
 	}
+	if len(got.RestartSharpness) != 3 {
+		t.Fatalf("RestartSharpness %v, want 3 values", got.RestartSharpness)
+	}
+	for i, v := range got.RestartSharpness {
+		if w := GradientSparsity(single[i].Image); v != w {
+			t.Errorf("restart %d: sharpness %v, alone %v", i, v, w)
+		}
+	}
 }
 
 func TestRestartsRejectNegative(t *testing.T) {
@@ -69,7 +102,8 @@ func TestRestartsRejectNegative(t *testing.T) {
 }
 
 // TestRestartKernelSizes: each restart fits its own kernel frame, exactly
-// as that size and seed alone would, and the lowest final objective wins.
+// as that size and seed alone would, and (PickAuto across frames) the
+// lowest final objective wins.
 func TestRestartKernelSizes(t *testing.T) {
 	_, blurry := syntheticCase(t, 40, motionKernel9())
 	s := recoverySettings()

@@ -34,6 +34,10 @@ type Result struct {
 	// RestartLosses holds, with Restarts above 1, every fit's final
 	// objective in seed order (NaN for a fit that failed); nil otherwise.
 	RestartLosses []float64
+	// RestartSharpness holds, with Restarts above 1, every fit's
+	// GradientSparsity of its image in seed order (lower is sharper; NaN
+	// for a fit that diverged); nil otherwise.
+	RestartSharpness []float64
 }
 
 // Run deblurs y (values in [0, 1]). When ctx is cancelled, Run stops after

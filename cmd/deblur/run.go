@@ -36,6 +36,7 @@ type runFlags struct {
 	maxEstimateKernel         int
 	method                    string
 	restarts                  int
+	pick                      string
 }
 
 func newRunFlagSet(env *cliEnv, f *runFlags) *flag.FlagSet {
@@ -44,11 +45,12 @@ func newRunFlagSet(env *cliEnv, f *runFlags) *flag.FlagSet {
 	fs.StringVar(&f.out, "o", "", "output image `PATH` (PNG; default: IN with -deblurred.png)")
 	fs.StringVar(&f.kernelOut, "kernel-out", "", "kernel image `PATH` (default: OUT with -kernel.png)")
 	fs.StringVar(&f.reportOut, "report", "", "JSON report `PATH` (default: OUT with .json)")
-	fs.IntVar(&f.kernelSize, "kernel-size", 0, "blur kernel size `K` in pixels (K x K, >= 3; a little too large is safe; 0: chosen: restarts alternate a frame of about 12 % of the estimation region's shorter side with one of 60 % of that, the fit with the lower final objective is kept and its kernel centred and trimmed to its support)")
+	fs.IntVar(&f.kernelSize, "kernel-size", 0, "blur kernel size `K` in pixels (K x K, >= 3; a little too large is safe; 0: chosen: restarts alternate a frame of about 12 % of the estimation region's shorter side with one of 60 % of that, the fit with the lower final objective is kept (-pick auto) and its kernel centred and trimmed to its support)")
 	fs.StringVar(&f.preset, "preset", "default", "settings preset: default (400 iterations, 2 restarts in parallel; about a minute at 255x255 on 2 cores), fast (600 iterations, one fit) or paper (the published configuration, slow)")
 	fs.StringVar(&f.method, "method", methodSelfDeblur, "blind `METHOD`: selfdeblur, or deep-deblur / deep-deblur-slack (Algorithms 1 / 2 of the deep generative priors method, with the shipped digit and kernel generators: 28x28 gray digits only)")
 	fs.IntVar(&f.iters, "iters", 0, "iterations, or steps (0: the preset's; deep-deblur 6000, deep-deblur-slack 10000; fewer cut deep-deblur's step schedule short)")
-	fs.IntVar(&f.restarts, "restarts", 0, "random restarts (0: the method's): selfdeblur fits with seeds SEED, SEED+1, ... run concurrently, lowest final objective kept (default preset 2, others 1); deep-deblur* restarts run as one batch (10)")
+	fs.IntVar(&f.restarts, "restarts", 0, "random restarts (0: the method's): selfdeblur fits with seeds SEED, SEED+1, ... run concurrently, one kept by -pick (default preset 2, others 1); deep-deblur* restarts run as one batch (10)")
+	fs.StringVar(&f.pick, "pick", "auto", "which selfdeblur restart is kept: sharpest (lowest normalised gradient sparsity of its image), objective (lowest final objective) or auto (sharpest when the restarts share a kernel frame, objective when -kernel-size is chosen and the frames differ)")
 	fs.IntVar(&f.width, "width", 0, "channels of the image network (0: the preset's; paper 128)")
 	fs.IntVar(&f.skip, "skip", 0, "skip channels of the image network (0: the preset's; paper 16)")
 	fs.Uint64Var(&f.seed, "seed", 1, "random seed: the same seed and input give the same output")
@@ -114,6 +116,11 @@ func (f *runFlags) settings() (selfdeblur.Settings, error) {
 	if f.restarts > 0 {
 		s.Restarts = f.restarts
 	}
+	pick, err := selfdeblur.ParsePick(f.pick)
+	if err != nil {
+		return s, usagef("-pick %q: want auto, sharpest or objective", f.pick)
+	}
+	s.Pick = pick
 	if f.ssimFrom >= 0 {
 		s.SSIMFrom = f.ssimFrom
 	}

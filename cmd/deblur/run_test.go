@@ -70,9 +70,13 @@ func TestRunWritesImageKernelAndReport(t *testing.T) {
 				Orientation   string
 				Values        [][]float64
 			} `json:"kernel"`
-			Settings      struct{ Seed uint64 } `json:"settings"`
-			ChosenSeed    *uint64               `json:"chosen_seed"`
-			RestartLosses []float64             `json:"restart_final_losses"`
+			Settings struct {
+				Seed uint64
+				Pick string
+			} `json:"settings"`
+			ChosenSeed       *uint64   `json:"chosen_seed"`
+			RestartLosses    []float64 `json:"restart_final_losses"`
+			RestartSharpness []float64 `json:"restart_sharpness"`
 		}
 		data, err := os.ReadFile(base + ".json")
 		if err != nil {
@@ -94,8 +98,8 @@ func TestRunWritesImageKernelAndReport(t *testing.T) {
 			t.Errorf("report incomplete: %s", data)
 		}
 		// The default preset runs two restarts (seeds 1 and 2).
-		if rep.ChosenSeed == nil || *rep.ChosenSeed < 1 || *rep.ChosenSeed > 2 || len(rep.RestartLosses) != 2 {
-			t.Errorf("restarts not reported: chosen seed %v, final losses %v", rep.ChosenSeed, rep.RestartLosses)
+		if rep.ChosenSeed == nil || *rep.ChosenSeed < 1 || *rep.ChosenSeed > 2 || len(rep.RestartLosses) != 2 || len(rep.RestartSharpness) != 2 || rep.Settings.Pick == "" {
+			t.Errorf("restarts not reported: chosen seed %v, final losses %v, sharpness %v, pick %q", rep.ChosenSeed, rep.RestartLosses, rep.RestartSharpness, rep.Settings.Pick)
 		}
 	}
 }
@@ -128,6 +132,7 @@ func TestRunErrors(t *testing.T) {
 		{"unwritable output", []string{"-kernel-size", "5", "-o", filepath.Join(dir, "no", "such", "dir.png"), gray}, 2, "no/such"},
 		{"bad flag", []string{"-frobnicate", gray}, 2, "frobnicate"},
 		{"bad preset", []string{"-kernel-size", "5", "-preset", "slow", gray}, 2, "preset"},
+		{"bad pick", []string{"-kernel-size", "5", "-pick", "best", gray}, 2, "-pick"},
 		{"bad solver", []string{"-kernel-size", "5", "-solver", "sideways", gray}, 2, "solver"},
 	} {
 		code, _, stderr := runCLI(tc.args...)

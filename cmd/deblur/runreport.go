@@ -37,11 +37,15 @@ type runReport struct {
 	// EstimateScale is the factor the image was shrunk by for the
 	// estimation (1: full size).
 	EstimateScale int `json:"estimation_scale,omitempty"`
-	// ChosenSeed and RestartLosses describe restarts (settings.Restarts
-	// above 1): the seed of the fit kept and every fit's final objective.
-	ChosenSeed    *uint64   `json:"chosen_seed,omitempty"`
-	RestartLosses []float64 `json:"restart_final_losses,omitempty"`
-	Created       string    `json:"created"`
+	// ChosenSeed, RestartLosses and RestartSharpness describe restarts
+	// (settings.Restarts above 1): the seed of the fit kept, every fit's
+	// final objective and the normalised gradient sparsity of its image
+	// (lower is sharper; settings.Pick says which decided); -1 marks a fit
+	// that failed.
+	ChosenSeed       *uint64   `json:"chosen_seed,omitempty"`
+	RestartLosses    []float64 `json:"restart_final_losses,omitempty"`
+	RestartSharpness []float64 `json:"restart_sharpness,omitempty"`
+	Created          string    `json:"created"`
 }
 
 // kernelReport is a kernel in the run report: its frame (Width x Height
@@ -69,7 +73,7 @@ func newRunReport(in string, o outputSet, method string, s any, res *deblur.Resu
 	}
 	if len(res.RestartLosses) > 0 {
 		seed := res.Seed
-		r.ChosenSeed, r.RestartLosses = &seed, res.RestartLosses
+		r.ChosenSeed, r.RestartLosses, r.RestartSharpness = &seed, finite(res.RestartLosses), finite(res.RestartSharpness)
 	}
 	if !res.Image.IsGray() {
 		r.Colour = "luma (BT.601 Y deblurred, blurry Cb/Cr kept)"
