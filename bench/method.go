@@ -124,14 +124,14 @@ func RunsRestarts(name string) bool {
 // (selfdeblur.Fast), "selfdeblur-c2f" (selfdeblur.FastCoarseToFine),
 // "selfdeblur-fast-auto" (Fast with the kernel size chosen by the tool)
 // and "selfdeblur-paper" (selfdeblur.Paper, the published configuration;
-// hours per image on a CPU). With iters above 0 every preset runs that
-// many iterations, its schedule scaled (selfdeblur.Settings.WithIterations).
-func DefaultBlind(iters int) map[string]BlindFunc {
+// hours per image on a CPU). A non-nil adjust changes every preset's
+// settings (for example s.WithIterations(n), or another restart Pick).
+func DefaultBlind(adjust func(selfdeblur.Settings) selfdeblur.Settings) map[string]BlindFunc {
 	p := func(preset func(int) selfdeblur.Settings) func(int) selfdeblur.Settings {
-		if iters <= 0 {
+		if adjust == nil {
 			return preset
 		}
-		return func(k int) selfdeblur.Settings { return preset(k).WithIterations(iters) }
+		return func(k int) selfdeblur.Settings { return adjust(preset(k)) }
 	}
 	def := p(selfdeblur.Default)
 	return map[string]BlindFunc{

@@ -35,3 +35,25 @@ func TestSelfDeblurPipelineShapes(t *testing.T) {
 		}
 	}
 }
+
+// TestDefaultBlindAdjust: DefaultBlind applies adjust to every preset's
+// settings (here it makes them invalid, which each method must report
+// before fitting anything).
+func TestDefaultBlindAdjust(t *testing.T) {
+	var seen []int
+	blind := DefaultBlind(func(s selfdeblur.Settings) selfdeblur.Settings {
+		seen = append(seen, s.KernelSize)
+		s.Iterations = -1
+		return s
+	})
+	y := plane.New(64, 64)
+	for name, f := range blind {
+		seen = seen[:0]
+		if _, _, err := f(context.Background(), y, 7, nil); err == nil {
+			t.Errorf("%s: adjusted settings with -1 iterations ran", name)
+		}
+		if len(seen) == 0 {
+			t.Errorf("%s: adjust not called", name)
+		}
+	}
+}

@@ -185,7 +185,7 @@ func TestRunnerBlindErrorRatio(t *testing.T) {
 }
 
 func TestParseMethods(t *testing.T) {
-	m := Methods{NonBlind: map[string]Deconvolver{"rl": richardsonLucy}, Blind: DefaultBlind(0)}
+	m := Methods{NonBlind: map[string]Deconvolver{"rl": richardsonLucy}, Blind: DefaultBlind(nil)}
 	for _, ok := range []string{"blurry", "known-kernel+rl", "selfdeblur-fast", "selfdeblur-paper+rl"} {
 		if _, err := m.Parse(ok); err != nil {
 			t.Errorf("%s: %v", ok, err)

@@ -18,6 +18,7 @@ import (
 	"github.com/deblur/deblur/bench"
 	"github.com/deblur/deblur/internal/blas"
 	"github.com/deblur/deblur/report"
+	"github.com/deblur/deblur/selfdeblur"
 )
 
 // benchMethods is what "deblur bench" can run: every non-blind method of
@@ -25,7 +26,7 @@ import (
 // presets.
 func benchMethods() bench.Methods {
 	nb, ratio := nonBlindMethods()
-	return bench.Methods{NonBlind: nb, Blind: bench.DefaultBlind(0), Ratio: ratio}
+	return bench.Methods{NonBlind: nb, Blind: bench.DefaultBlind(nil), Ratio: ratio}
 }
 
 func runBench(env *cliEnv, args []string) error {
@@ -40,6 +41,7 @@ func runBench(env *cliEnv, args []string) error {
 	ratio := fs.String("ratio", methods.Ratio, "non-blind `METHOD` defining the error ratio of blind rows without a +NONBLIND step (mnist: "+mnistNonBlind+")")
 	quiet := fs.Bool("q", false, "quiet: no progress output")
 	iters := fs.Int("iters", 0, "SelfDeblur presets (selfdeblur-default*, -fast*, -c2f, -paper): `N` iterations, schedule scaled (0: the preset's); results go under the same method names, so give such a run its own -out")
+	pick := fs.String("pick", "", "SelfDeblur presets: which restart is kept, auto, sharpest or objective (empty: the preset's); give such a run its own -out")
 	var mf mnistFlags
 	addMNISTFlags(fs, &mf)
 	fs.Usage = func() {
@@ -73,8 +75,22 @@ func runBench(env *cliEnv, args []string) error {
 	if *iters < 0 {
 		return usagef("bench: -iters %d: must be 0 or more", *iters)
 	}
-	if *iters > 0 {
-		methods.Blind = bench.DefaultBlind(*iters)
+	var p selfdeblur.Pick
+	if *pick != "" {
+		if p, err = selfdeblur.ParsePick(*pick); err != nil {
+			return usagef("bench: -pick %q: want auto, sharpest or objective", *pick)
+		}
+	}
+	if *iters > 0 || *pick != "" {
+		methods.Blind = bench.DefaultBlind(func(s selfdeblur.Settings) selfdeblur.Settings {
+			if *iters > 0 {
+				s = s.WithIterations(*iters)
+			}
+			if *pick != "" {
+				s.Pick = p
+			}
+			return s
+		})
 	}
 	switch name {
 	case "levin", "lai":
