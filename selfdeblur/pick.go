@@ -53,20 +53,6 @@ func (p Pick) MarshalText() ([]byte, error) {
 	return []byte(p.String()), nil
 }
 
-// resolve returns PickSharpest or PickObjective for restarts with the
-// kernel frames sizes (nil: all alike).
-func (p Pick) resolve(sizes []int) Pick {
-	if p != PickAuto {
-		return p
-	}
-	for _, k := range sizes {
-		if k != sizes[0] {
-			return PickObjective
-		}
-	}
-	return PickSharpest
-}
-
 // UnmarshalText reads what MarshalText writes.
 func (p *Pick) UnmarshalText(b []byte) error {
 	q, err := ParsePick(string(b))
@@ -89,6 +75,20 @@ func ParsePick(s string) (Pick, error) {
 		return PickObjective, nil
 	}
 	return 0, fmt.Errorf("selfdeblur: unknown restart pick %q (want auto, sharpest or objective)", s)
+}
+
+// resolve returns PickSharpest or PickObjective for restarts with the
+// kernel frames sizes (nil: all alike).
+func (p Pick) resolve(sizes []int) Pick {
+	if p != PickAuto {
+		return p
+	}
+	for _, k := range sizes {
+		if k != sizes[0] {
+			return PickObjective
+		}
+	}
+	return PickSharpest
 }
 
 // GradientSparsity returns the normalised sparsity of p's gradient,
