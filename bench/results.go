@@ -27,6 +27,11 @@ type CaseResult struct {
 	// ErrorRatio is Levin et al.'s SSD ratio (see Runner); nil where it is
 	// not defined (the blurry row, or a blind row without a ratio method).
 	ErrorRatio *float64 `json:"error_ratio"`
+	// ErrorRatio2 is the same ratio with the matrix 2-norm of each aligned
+	// error in place of its SSD (metrics.ErrorRatioNorm2): the definition
+	// of the SelfDeblur scripts, comparable with the published error ratios.
+	// Set with ErrorRatio for datasets scored with the standard protocol.
+	ErrorRatio2 *float64 `json:"error_ratio_2norm,omitempty"`
 	// KernelNCC and KernelSSD compare the kernel used with the true one
 	// (metrics.KernelError); nil for the blurry row.
 	KernelNCC *float64 `json:"kernel_ncc"`
@@ -59,6 +64,8 @@ type Stats struct {
 	PSNR, SSIM    float64 // means
 	ErrorRatio    float64 // mean over the cases that have one; NaN if none
 	NRatio        int     // cases with an error ratio
+	ErrorRatio2   float64 // mean 2-norm error ratio over the cases that have one; NaN if none
+	NRatio2       int     // cases with a 2-norm error ratio
 	KernelNCC     float64 // mean over the cases that have a kernel; NaN if none
 	NKernel       int     // cases with a kernel NCC
 	MeanSeconds   float64
@@ -67,14 +74,14 @@ type Stats struct {
 
 // Summarize returns the Stats of rs (all of one method).
 func Summarize(rs []CaseResult) Stats {
-	s := Stats{N: len(rs), ErrorRatio: math.NaN(), KernelNCC: math.NaN()}
+	s := Stats{N: len(rs), ErrorRatio: math.NaN(), ErrorRatio2: math.NaN(), KernelNCC: math.NaN()}
 	if len(rs) == 0 {
 		s.PSNR, s.SSIM, s.MeanSeconds, s.MedianSeconds = math.NaN(), math.NaN(), math.NaN(), math.NaN()
 		return s
 	}
 	s.Method = rs[0].Method
 	secs := make([]float64, len(rs))
-	er, ncc := 0.0, 0.0
+	er, er2, ncc := 0.0, 0.0, 0.0
 	for i, r := range rs {
 		s.PSNR += r.PSNR
 		s.SSIM += r.SSIM
@@ -83,6 +90,10 @@ func Summarize(rs []CaseResult) Stats {
 		if r.ErrorRatio != nil {
 			er += *r.ErrorRatio
 			s.NRatio++
+		}
+		if r.ErrorRatio2 != nil {
+			er2 += *r.ErrorRatio2
+			s.NRatio2++
 		}
 		if r.KernelNCC != nil {
 			ncc += *r.KernelNCC
@@ -95,6 +106,9 @@ func Summarize(rs []CaseResult) Stats {
 	s.MeanSeconds /= n
 	if s.NRatio > 0 {
 		s.ErrorRatio = er / float64(s.NRatio)
+	}
+	if s.NRatio2 > 0 {
+		s.ErrorRatio2 = er2 / float64(s.NRatio2)
 	}
 	if s.NKernel > 0 {
 		s.KernelNCC = ncc / float64(s.NKernel)
@@ -109,7 +123,7 @@ func Summarize(rs []CaseResult) Stats {
 }
 
 // csvHeader is the first row of results.csv.
-var csvHeader = []string{"case", "category", "method", "psnr", "ssim", "error_ratio", "kernel_ncc", "kernel_ssd", "shift_x", "shift_y", "seconds", "kernel_size", "image", "kernel", "config", "truth_psnr"}
+var csvHeader = []string{"case", "category", "method", "psnr", "ssim", "error_ratio", "kernel_ncc", "kernel_ssd", "shift_x", "shift_y", "seconds", "kernel_size", "image", "kernel", "config", "truth_psnr", "error_ratio_2norm"}
 
 // writeResults writes rs as results.csv and results.json in dir.
 func writeResults(dir string, rs []CaseResult) error {
@@ -126,7 +140,7 @@ func writeResults(dir string, rs []CaseResult) error {
 	for _, r := range rs {
 		w.Write([]string{r.Case, r.Category, r.Method, num(r.PSNR), num(r.SSIM), opt(r.ErrorRatio),
 			opt(r.KernelNCC), opt(r.KernelSSD), num(r.ShiftX), num(r.ShiftY), num(r.Seconds),
-			strconv.Itoa(r.KernelSize), r.Image, r.Kernel, r.Config, opt(r.TruthPSNR)})
+			strconv.Itoa(r.KernelSize), r.Image, r.Kernel, r.Config, opt(r.TruthPSNR), opt(r.ErrorRatio2)})
 	}
 	w.Flush()
 	if err := w.Error(); err != nil {

@@ -36,7 +36,10 @@ const Stage = "bench"
 // row is SSD(NB with the used kernel) / SSD(NB with the true kernel) for
 // one non-blind method NB: the row's own non-blind step when it has one
 // (so it is 1 for known-kernel rows), else Methods.Ratio. Each image is
-// clamped to [0, 1] and aligned to the ground truth on its own.
+// clamped to [0, 1] and aligned to the ground truth on its own. Datasets
+// scored with the standard protocol also get the 2-norm ratio of the same
+// two images (metrics.ErrorRatioNorm2), the definition behind the
+// published SelfDeblur error ratios.
 type Runner struct {
 	Methods  Methods
 	OutDir   string
@@ -136,7 +139,7 @@ func (r *Runner) Run(ctx context.Context, d *Dataset, method string, opt Options
 		report.Send(r.Recorder, report.Progress{Stage: Stage, Iter: computed, Total: todo, Loss: math.NaN(),
 			Elapsed: time.Since(start),
 			Message: fmt.Sprintf("[%d/%d] %s %s: PSNR %.2f SSIM %.4f%s in %.1fs", i+1, len(cases), m.Name, c.Name,
-				res.PSNR, res.SSIM, ratioText(res.ErrorRatio), res.Seconds),
+				res.PSNR, res.SSIM, ratioText(res), res.Seconds),
 			Finished: computed == todo})
 	}
 	var out []CaseResult
@@ -160,11 +163,14 @@ func (r *Runner) Run(ctx context.Context, d *Dataset, method string, opt Options
 	return out, runErr
 }
 
-func ratioText(v *float64) string {
-	if v == nil {
+func ratioText(res *CaseResult) string {
+	switch {
+	case res.ErrorRatio == nil:
 		return ""
+	case res.ErrorRatio2 == nil:
+		return fmt.Sprintf(" ER %.3f", *res.ErrorRatio)
 	}
-	return fmt.Sprintf(" ER %.3f", *v)
+	return fmt.Sprintf(" ER %.3f (2-norm %.3f)", *res.ErrorRatio, *res.ErrorRatio2)
 }
 
 // collect reads the result files in dir of all of d's cases, in d's order.
@@ -359,8 +365,11 @@ func (r *Runner) score(ctx context.Context, d *Dataset, res *CaseResult, m Metho
 	res.KernelNCC, res.KernelSSD = &ke.NCC, &ke.SSD
 	switch {
 	case m.KnownKernel:
-		one := 1.0
+		one, one2 := 1.0, 1.0
 		res.ErrorRatio = &one
+		if d.score == nil {
+			res.ErrorRatio2 = &one2
+		}
 		return nil
 	case m.Reference != "":
 		return nil // its kernel explains another blurry image
@@ -404,6 +413,24 @@ func (r *Runner) errorRatio(ctx context.Context, d *Dataset, res *CaseResult, nb
 	}
 	if !math.IsInf(v, 0) && !math.IsNaN(v) {
 		res.ErrorRatio = &v
+	}
+	if d.score != nil {
+		return nil // the 2-norm ratio is defined for the standard protocol
+	}
+	ep, gp, err := metrics.ScoringPlanes(est, s.Sharp)
+	if err != nil {
+		return err
+	}
+	tp, _, err := metrics.ScoringPlanes(clamp(truth), s.Sharp)
+	if err != nil {
+		return err
+	}
+	v2, err := metrics.ErrorRatioNorm2(ep, tp, gp, metrics.Standard())
+	if err != nil {
+		return err
+	}
+	if !math.IsInf(v2, 0) && !math.IsNaN(v2) {
+		res.ErrorRatio2 = &v2
 	}
 	return nil
 }

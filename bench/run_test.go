@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/deblur/deblur/blur"
+	"github.com/deblur/deblur/metrics"
 	"github.com/deblur/deblur/plane"
 	"github.com/deblur/deblur/report"
 )
@@ -87,8 +88,8 @@ func TestRunnerWritesAndResumes(t *testing.T) {
 		if b.ErrorRatio != nil || b.KernelNCC != nil || b.Kernel != "" {
 			t.Errorf("%s: blurry row has kernel metrics", b.Case)
 		}
-		if k.ErrorRatio == nil || *k.ErrorRatio != 1 || k.KernelNCC == nil || *k.KernelNCC < 0.999999 {
-			t.Errorf("%s: known-kernel row: error ratio %v, NCC %v", k.Case, k.ErrorRatio, k.KernelNCC)
+		if k.ErrorRatio == nil || *k.ErrorRatio != 1 || k.ErrorRatio2 == nil || *k.ErrorRatio2 != 1 || k.KernelNCC == nil || *k.KernelNCC < 0.999999 {
+			t.Errorf("%s: known-kernel row: error ratios %v %v, NCC %v", k.Case, k.ErrorRatio, k.ErrorRatio2, k.KernelNCC)
 		}
 		if !(k.PSNR > b.PSNR+1) || !(b.PSNR > 15) {
 			t.Errorf("%s: known kernel %.2f dB vs blurry %.2f dB", k.Case, k.PSNR, b.PSNR)
@@ -121,8 +122,9 @@ func TestRunnerWritesAndResumes(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{
-		"| known kernel + non-blind [Levin 2011] (published) | 34.53 | 0.9492 | 1.0000 |",
-		"| SelfDeblur (published) | 33.07 | 0.9313 | 1.1968 | 224.01 (Titan V GPU) |",
+		"| known kernel + non-blind [Levin 2011] (published) | 34.53 | 0.9492 | - | 1.0000 |",
+		"| SelfDeblur (published) | 33.07 | 0.9313 | - | 1.1968 | 224.01 (Titan V GPU) |",
+		"| **known-kernel+rl (ours)** | ", " | 1.0000 | 1.0000 | ",
 		"| **blurry (ours)** |", "| **known-kernel+rl (ours)** |", "| 2/32 |",
 	} {
 		if !strings.Contains(string(md), want) {
@@ -179,6 +181,33 @@ func TestRunnerBlindErrorRatio(t *testing.T) {
 	if p.ErrorRatio == nil || f.ErrorRatio == nil || *p.ErrorRatio <= 1 || *p.ErrorRatio != *f.ErrorRatio {
 		t.Errorf("error ratios %v and %v: want equal (both via rl) and > 1 for a wrong kernel", p.ErrorRatio, f.ErrorRatio)
 	}
+	// The 2-norm ratio is that of the same two deconvolutions.
+	if p.ErrorRatio2 == nil || f.ErrorRatio2 == nil || *p.ErrorRatio2 != *f.ErrorRatio2 {
+		t.Fatalf("2-norm error ratios %v and %v: want equal", p.ErrorRatio2, f.ErrorRatio2)
+	}
+	c := d.Cases()
+	var s *Sample
+	for _, x := range c {
+		if x.Name == "im2_kernel4" {
+			if s, err = x.Load(); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	_, k, _ := boxBlind(ctx, s.Blurry.Channels[0], 0, nil)
+	est, err := richardsonLucy(ctx, s.Blurry.Channels[0], k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tru, err := richardsonLucy(ctx, s.Blurry.Channels[0], s.Kernel)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := metrics.ErrorRatioNorm2(est.Clamp(0, 1), tru.Clamp(0, 1), s.Sharp.Channels[0], metrics.Standard())
+	if err != nil || *p.ErrorRatio2 != want || !(want > 1) {
+		t.Errorf("2-norm error ratio %v, recomputed %v (%v); want equal and > 1", *p.ErrorRatio2, want, err)
+	}
+	t.Logf("box kernel: error ratio SSD %.3f, 2-norm %.3f", *p.ErrorRatio, *p.ErrorRatio2)
 	if p.KernelNCC == nil || *p.KernelNCC > 0.9 || p.KernelSize != 27 {
 		t.Errorf("box kernel: NCC %v, kernel size %d", p.KernelNCC, p.KernelSize)
 	}
