@@ -46,9 +46,11 @@ type Result struct {
 	// RestartSharpness hold every fit's final objective and the
 	// selfdeblur.GradientSparsity of its image when the settings ask for
 	// restarts (nil otherwise); see selfdeblur.Settings.Restarts and Pick.
+	// Picked is the rule that chose among them (selfdeblur.Result.Picked).
 	Seed             uint64
 	RestartLosses    []float64
 	RestartSharpness []float64
+	Picked           selfdeblur.Pick
 }
 
 // SelfDeblur deblurs img with SelfDeblur (see package selfdeblur for the
@@ -90,5 +92,5 @@ func selfDeblurImage(ctx context.Context, im *imageio.Image, s selfdeblur.Settin
 }
 
 func fromSelfDeblur(im *imageio.Image, r *selfdeblur.Result) *Result {
-	return &Result{Image: im, Kernel: r.Kernel, Window: image.Rect(0, 0, r.Image.W, r.Image.H), Losses: r.Losses, Iterations: r.Iterations, Elapsed: r.Elapsed, Seed: r.Seed, RestartLosses: r.RestartLosses, RestartSharpness: r.RestartSharpness}
+	return &Result{Image: im, Kernel: r.Kernel, Window: image.Rect(0, 0, r.Image.W, r.Image.H), Losses: r.Losses, Iterations: r.Iterations, Elapsed: r.Elapsed, Seed: r.Seed, RestartLosses: r.RestartLosses, RestartSharpness: r.RestartSharpness, Picked: r.Picked}
 }

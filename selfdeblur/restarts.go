@@ -82,7 +82,8 @@ func restarts(ctx context.Context, y *plane.Plane, s Settings, concurrent bool) 
 		sharp[i] = GradientSparsity(r.Image)
 		final[i] = lastOr(r.Losses, math.Inf(1))
 	}
-	best := chooseFit(final, sharp, s.Pick.resolve(s.RestartKernelSizes))
+	pick := s.Pick.resolve(s.RestartKernelSizes)
+	best := chooseFit(final, sharp, pick)
 	if best < 0 {
 		return results[0], errs[0]
 	}
@@ -90,6 +91,7 @@ func restarts(ctx context.Context, y *plane.Plane, s Settings, concurrent bool) 
 	r.Seed = s.Seed + uint64(best)
 	r.RestartLosses = losses
 	r.RestartSharpness = sharp
+	r.Picked = pick
 	return r, errs[best]
 }
 

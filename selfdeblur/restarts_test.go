@@ -86,6 +86,9 @@ func testRestartsKeep(t *testing.T, pick Pick, score func(*Result) float64) {
 	if len(got.RestartSharpness) != 3 {
 		t.Fatalf("RestartSharpness %v, want 3 values", got.RestartSharpness)
 	}
+	if wantPick := pick.resolve(nil); got.Picked != wantPick || wantPick == PickAuto {
+		t.Errorf("Picked %v, want %v", got.Picked, wantPick)
+	}
 	for i, v := range got.RestartSharpness {
 		if w := GradientSparsity(single[i].Image); v != w {
 			t.Errorf("restart %d: sharpness %v, alone %v", i, v, w)
@@ -140,6 +143,9 @@ func TestRestartKernelSizes(t *testing.T) {
 	}
 	if !bytes.Equal(planeBytes(got.Kernel), planeBytes(alone[want].Kernel)) {
 		t.Fatal("the chosen fit differs from the same size and seed run alone")
+	}
+	if got.Picked != PickObjective {
+		t.Errorf("across frames Picked %v, want objective", got.Picked)
 	}
 	for i, l := range got.RestartLosses {
 		if w := lastOr(alone[i].Losses, math.NaN()); l != w {

@@ -38,6 +38,10 @@ type Result struct {
 	// GradientSparsity of its image in seed order (lower is sharper; NaN
 	// for a fit that diverged); nil otherwise.
 	RestartSharpness []float64
+	// Picked is, with Restarts above 1, the rule that chose among the fits
+	// (Settings.Pick resolved: PickSharpest or PickObjective); PickAuto
+	// otherwise.
+	Picked Pick
 }
 
 // Run deblurs y (values in [0, 1]). When ctx is cancelled, Run stops after

@@ -77,6 +77,7 @@ func TestRunWritesImageKernelAndReport(t *testing.T) {
 			ChosenSeed       *uint64   `json:"chosen_seed"`
 			RestartLosses    []float64 `json:"restart_final_losses"`
 			RestartSharpness []float64 `json:"restart_sharpness"`
+			RestartPick      string    `json:"restart_pick"`
 		}
 		data, err := os.ReadFile(base + ".json")
 		if err != nil {
@@ -97,9 +98,10 @@ func TestRunWritesImageKernelAndReport(t *testing.T) {
 			!strings.Contains(rep.Kernel.Orientation, "convolution") || rep.Settings.Seed != 1 {
 			t.Errorf("report incomplete: %s", data)
 		}
-		// The default preset runs two restarts (seeds 1 and 2).
-		if rep.ChosenSeed == nil || *rep.ChosenSeed < 1 || *rep.ChosenSeed > 2 || len(rep.RestartLosses) != 2 || len(rep.RestartSharpness) != 2 || rep.Settings.Pick == "" {
-			t.Errorf("restarts not reported: chosen seed %v, final losses %v, sharpness %v, pick %q", rep.ChosenSeed, rep.RestartLosses, rep.RestartSharpness, rep.Settings.Pick)
+		// The default preset runs two restarts (seeds 1 and 2) in one frame
+		// (the size is given), so its "auto" rule resolves to sharpest.
+		if rep.ChosenSeed == nil || *rep.ChosenSeed < 1 || *rep.ChosenSeed > 2 || len(rep.RestartLosses) != 2 || len(rep.RestartSharpness) != 2 || rep.Settings.Pick != "auto" || rep.RestartPick != "sharpest" {
+			t.Errorf("restarts not reported: chosen seed %v, final losses %v, sharpness %v, pick %q resolved to %q", rep.ChosenSeed, rep.RestartLosses, rep.RestartSharpness, rep.Settings.Pick, rep.RestartPick)
 		}
 	}
 }

@@ -40,11 +40,13 @@ type runReport struct {
 	// ChosenSeed, RestartLosses and RestartSharpness describe restarts
 	// (settings.Restarts above 1): the seed of the fit kept, every fit's
 	// final objective and the normalised gradient sparsity of its image
-	// (lower is sharper; settings.Pick says which decided); -1 marks a fit
-	// that failed.
+	// (lower is sharper); -1 marks a fit that failed. RestartPick is the
+	// rule that decided ("sharpest" or "objective"; settings.Pick "auto"
+	// resolves to one of them).
 	ChosenSeed       *uint64   `json:"chosen_seed,omitempty"`
 	RestartLosses    []float64 `json:"restart_final_losses,omitempty"`
 	RestartSharpness []float64 `json:"restart_sharpness,omitempty"`
+	RestartPick      string    `json:"restart_pick,omitempty"`
 	Created          string    `json:"created"`
 }
 
@@ -74,6 +76,7 @@ func newRunReport(in string, o outputSet, method string, s any, res *deblur.Resu
 	if len(res.RestartLosses) > 0 {
 		seed := res.Seed
 		r.ChosenSeed, r.RestartLosses, r.RestartSharpness = &seed, finite(res.RestartLosses), finite(res.RestartSharpness)
+		r.RestartPick = res.Picked.String()
 	}
 	if !res.Image.IsGray() {
 		r.Colour = "luma (BT.601 Y deblurred, blurry Cb/Cr kept)"
