@@ -83,22 +83,7 @@ func TestSpectralNormAgainstPowerIteration(t *testing.T) {
 }
 
 func TestErrorRatioNorm2(t *testing.T) {
-	rng := rand.New(rand.NewPCG(1, 2))
-	gt := plane.New(70, 70)
-	for i := range gt.Pix {
-		gt.Pix[i] = rng.Float64()
-	}
-	noise := plane.New(70, 70)
-	for i := range noise.Pix {
-		noise.Pix[i] = 0.02 * rng.NormFloat64()
-	}
-	withNoise := func(k float64) *plane.Plane {
-		p := gt.Clone()
-		for i := range p.Pix {
-			p.Pix[i] += k * noise.Pix[i]
-		}
-		return p
-	}
+	gt, noise, withNoise := noisyCase()
 	one := withNoise(1)
 	// Twice the error: twice the norm (the SSD ratio would be 4).
 	r, err := ErrorRatioNorm2(withNoise(2), one, gt, Standard())

@@ -77,25 +77,31 @@ func TestScoreImageUsesLuma(t *testing.T) {
 	}
 }
 
-func TestErrorRatio(t *testing.T) {
-	// A rough image, so that no sub-pixel shift (which would average the
-	// noise away) beats shift 0.
+// noisyCase returns a rough 70x70 ground truth, so that no sub-pixel shift
+// (which would average the noise away) beats shift 0, its noise plane, and
+// a function giving the ground truth plus k times that noise.
+func noisyCase() (gt, noise *plane.Plane, withNoise func(k float64) *plane.Plane) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	gt := plane.New(70, 70)
+	gt = plane.New(70, 70)
 	for i := range gt.Pix {
 		gt.Pix[i] = rng.Float64()
 	}
-	noise := plane.New(70, 70)
+	noise = plane.New(70, 70)
 	for i := range noise.Pix {
 		noise.Pix[i] = 0.02 * rng.NormFloat64()
 	}
-	withNoise := func(k float64) *plane.Plane {
+	withNoise = func(k float64) *plane.Plane {
 		p := gt.Clone()
 		for i := range p.Pix {
 			p.Pix[i] += k * noise.Pix[i]
 		}
 		return p
 	}
+	return gt, noise, withNoise
+}
+
+func TestErrorRatio(t *testing.T) {
+	gt, _, withNoise := noisyCase()
 	one := withNoise(1)
 	r, err := ErrorRatio(one, one.Clone(), gt, Standard())
 	if err != nil || r != 1 {
