@@ -421,7 +421,7 @@ func (r *Runner) errorRatio(ctx context.Context, d *Dataset, res *CaseResult, nb
 	if err != nil {
 		return err
 	}
-	tp, _, err := metrics.ScoringPlanes(clamp(truth), s.Sharp)
+	tp, _, err := metrics.ScoringPlanes(truth, s.Sharp) // clamped above
 	if err != nil {
 		return err
 	}
