@@ -185,14 +185,13 @@ func TestRunnerBlindErrorRatio(t *testing.T) {
 	if p.ErrorRatio2 == nil || f.ErrorRatio2 == nil || *p.ErrorRatio2 != *f.ErrorRatio2 {
 		t.Fatalf("2-norm error ratios %v and %v: want equal", p.ErrorRatio2, f.ErrorRatio2)
 	}
-	c := d.Cases()
-	var s *Sample
-	for _, x := range c {
-		if x.Name == "im2_kernel4" {
-			if s, err = x.Load(); err != nil {
-				t.Fatal(err)
-			}
-		}
+	cs, err := opt.Select(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := cs[0].Load()
+	if err != nil {
+		t.Fatal(err)
 	}
 	_, k, _ := boxBlind(ctx, s.Blurry.Channels[0], 0, nil)
 	est, err := richardsonLucy(ctx, s.Blurry.Channels[0], k)

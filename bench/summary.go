@@ -184,7 +184,7 @@ definition, the blurry row has none. Error ratio (2-norm): the same two
 images' ratio of matrix 2-norms (largest singular value) of the aligned
 errors, as the SelfDeblur authors' statistic_levin.m computes it; the
 published error ratios are of this kind, and it is near the square root of
-the SSD ratio (published rows have only this one). Times are wall seconds of the method on
-one image (blind estimate plus non-blind step), without loading and scoring;
-published times are kernel estimation only.
+the SSD ratio (published rows have only this one). Times are wall seconds
+of the method on one image (blind estimate plus non-blind step), without
+loading and scoring; published times are kernel estimation only.
 `

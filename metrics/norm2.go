@@ -39,11 +39,11 @@ func ErrorNorm2(est, gt *plane.Plane, p Protocol) (float64, error) {
 	if err != nil {
 		return 0, err
 	}
-	d := plane.New(a.GT.W, a.GT.H)
-	for i, v := range a.Est.Pix {
-		d.Pix[i] = v - a.GT.Pix[i]
+	// a.Est is a fresh resampling of est: it becomes the error in place.
+	for i := range a.Est.Pix {
+		a.Est.Pix[i] -= a.GT.Pix[i]
 	}
-	return SpectralNorm(d)
+	return SpectralNorm(a.Est)
 }
 
 // ErrorRatioNorm2 is ErrorRatio with the matrix 2-norm of each aligned error
