@@ -86,6 +86,28 @@ func SelfDeblurAutoSize(preset func(k int) selfdeblur.Settings) BlindFunc {
 	}
 }
 
+// SelfDeblurGivenFrames is SelfDeblur with the restarts in the frames of
+// selfdeblur.GivenKernelSizes (a generous frame and the case's kernel
+// size), the lower final objective kept, and the kept estimate centred and
+// trimmed as in SelfDeblurAutoSize: what the command does with a given
+// kernel size on an image it estimates whole. Where GivenKernelSizes
+// returns nil it is SelfDeblur.
+func SelfDeblurGivenFrames(preset func(k int) selfdeblur.Settings) BlindFunc {
+	return func(ctx context.Context, y *plane.Plane, kernelSize int, rec report.Recorder) (*plane.Plane, *plane.Plane, error) {
+		s := preset(kernelSize)
+		if sizes := selfdeblur.GivenKernelSizes(kernelSize, y.W, y.H, s.Restarts); sizes != nil {
+			s.KernelSize = slices.Max(sizes)
+			s.RestartKernelSizes = sizes
+		}
+		s.Recorder = rec
+		r, err := selfdeblur.Run(ctx, y, s)
+		if err != nil {
+			return nil, nil, err
+		}
+		return r.Image, selfdeblur.TrimKernel(selfdeblur.CentreKernel(r.Kernel), 0.05), nil
+	}
+}
+
 // SelfDeblurPipeline returns a BlindFunc running the command's pipeline,
 // deblur.BlindPlanes, with the settings preset(kernelSize): the kernel is
 // estimated on the most informative window of estimateSize pixels, on a
@@ -116,7 +138,10 @@ func RunsRestarts(name string) bool {
 }
 
 // DefaultBlind returns the blind methods of the project:
-// "selfdeblur-default" (selfdeblur.Default, the command's default),
+// "selfdeblur-default" (selfdeblur.Default as the command runs it for a
+// given kernel size: restarts in the frames of selfdeblur.GivenKernelSizes,
+// see SelfDeblurGivenFrames), "selfdeblur-default-1frame" (both restarts
+// in the given frame, the default before 2026-11-22),
 // "selfdeblur-default-auto" (Default with the kernel size chosen by the
 // tool), "selfdeblur-default-window" (the command's default pipeline: the
 // default preset on a deblur.DefaultEstimateSize window, on a shrunk copy for kernels over
@@ -135,7 +160,8 @@ func DefaultBlind(adjust func(selfdeblur.Settings) selfdeblur.Settings) map[stri
 	}
 	def := p(selfdeblur.Default)
 	return map[string]BlindFunc{
-		SelfDeblurDefaultName:             SelfDeblur(def),
+		SelfDeblurDefaultName:             SelfDeblurGivenFrames(def),
+		SelfDeblurDefaultName + "-1frame": SelfDeblur(def),
 		SelfDeblurDefaultName + "-auto":   SelfDeblurAutoSize(def),
 		SelfDeblurDefaultName + "-window": SelfDeblurPipeline(def, deblur.DefaultEstimateSize, deblur.DefaultMaxEstimateKernel),
 		"selfdeblur-fast":                 SelfDeblur(p(selfdeblur.Fast)),

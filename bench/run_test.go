@@ -224,7 +224,7 @@ func TestParseMethods(t *testing.T) {
 			t.Errorf("%q: no error", bad)
 		}
 	}
-	if got := strings.Join(m.Patterns(), " "); got != "blurry known-kernel+{rl} selfdeblur-c2f selfdeblur-c2f+{rl} selfdeblur-default selfdeblur-default+{rl} selfdeblur-default-auto selfdeblur-default-auto+{rl} selfdeblur-default-window selfdeblur-default-window+{rl} selfdeblur-fast selfdeblur-fast+{rl} selfdeblur-fast-auto selfdeblur-fast-auto+{rl} selfdeblur-paper selfdeblur-paper+{rl}" {
+	if got := strings.Join(m.Patterns(), " "); got != "blurry known-kernel+{rl} selfdeblur-c2f selfdeblur-c2f+{rl} selfdeblur-default selfdeblur-default+{rl} selfdeblur-default-1frame selfdeblur-default-1frame+{rl} selfdeblur-default-auto selfdeblur-default-auto+{rl} selfdeblur-default-window selfdeblur-default-window+{rl} selfdeblur-fast selfdeblur-fast+{rl} selfdeblur-fast-auto selfdeblur-fast-auto+{rl} selfdeblur-paper selfdeblur-paper+{rl}" {
 		t.Errorf("patterns %q", got)
 	}
 }

@@ -47,6 +47,28 @@ func AutoKernelSizes(k, restarts int) []int {
 	return sizes
 }
 
+// GivenKernelSizes returns the kernel frames for restarts fits of a blur
+// known to fit in k x k, on a w x h estimation region: alternately the
+// generous AutoKernelSize(w, h) and k itself, so that one fit of each pair
+// has the room that helps blind fits converge (a kernel well inside its
+// frame) and the other the tightest frame. It returns nil, meaning every
+// fit in the k frame, for fewer than two restarts or when the generous
+// frame is no larger than k.
+func GivenKernelSizes(k, w, h, restarts int) []int {
+	big := AutoKernelSize(w, h)
+	if restarts < 2 || big <= k {
+		return nil
+	}
+	sizes := make([]int, restarts)
+	for i := range sizes {
+		sizes[i] = big
+		if i%2 == 1 {
+			sizes[i] = k
+		}
+	}
+	return sizes
+}
+
 // TrimKernel returns k cropped by the same number of rows at the top and
 // the bottom, and of columns at the left and the right, so that its centre
 // does not move, keeping every value of at least frac times the largest

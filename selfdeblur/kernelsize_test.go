@@ -94,3 +94,21 @@ func TestAutoKernelSizes(t *testing.T) {
 		}
 	}
 }
+
+func TestGivenKernelSizes(t *testing.T) {
+	for _, c := range []struct {
+		k, w, h, restarts int
+		want              []int
+	}{
+		{17, 255, 255, 2, []int{31, 17}},     // Levin: the generous frame is 31
+		{13, 255, 300, 3, []int{31, 13, 31}}, // the shorter side sets it
+		{31, 255, 255, 2, nil},               // no larger generous frame
+		{41, 255, 255, 2, nil},
+		{17, 255, 255, 1, nil},
+		{17, 255, 255, 0, nil},
+	} {
+		if got := GivenKernelSizes(c.k, c.w, c.h, c.restarts); !slices.Equal(got, c.want) {
+			t.Errorf("GivenKernelSizes(%d, %d, %d, %d) = %v, want %v", c.k, c.w, c.h, c.restarts, got, c.want)
+		}
+	}
+}

@@ -127,7 +127,9 @@ func Fast(k int) Settings {
 // Default is the command's default: Fast's network (width 32, skip 8) and
 // kernel learning rate over 400 iterations (Fast's schedule scaled to 300
 // iterations, then to 400), with two restarts run concurrently and the
-// sharper image kept (PickAuto; see PickSharpest). On the 2-core
+// sharper image kept (PickAuto; see PickSharpest). The command gives the
+// restarts two frames (RestartKernelSizes from GivenKernelSizes or
+// AutoKernelSizes), and PickAuto then keeps the lower objective. On the 2-core
 // development machine each fit runs on its own core, so the second costs
 // little wall time. Measured with an irls finish on all 32 Levin images
 // (README, Results): keeping the lower final objective, 33.05 dB mean,

@@ -1,6 +1,7 @@
 package tensor
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"testing"
 
@@ -82,4 +83,42 @@ func BenchmarkGEMMIm2colShape(b *testing.B) {
 		blas.Gemm(false, false, benchC, n, k, 1, a, k, bb, n, 0, c, n)
 	}
 	reportGFLOPs(b, 2*float64(benchC)*float64(n)*float64(k))
+}
+
+// benchBlur runs a forward and backward of SelfDeblur's blur at Levin size,
+// a 255x255 output from a (254+k)x(254+k) image and a k x k kernel, with one
+// OpenBLAS thread, as each concurrent restart fit does.
+func benchBlur(b *testing.B, k int, conv func(tp *Tape, x, w *Tensor) *Tensor) {
+	defer blas.SetThreads(blas.SetThreads(1))
+	rng := rand.New(rand.NewPCG(1, 1))
+	x := randParam(rng, 0, 1, 1, 1, 254+k, 254+k)
+	w := randParam(rng, 0, 1, 1, 1, k, k)
+	tp := NewTape()
+	for b.Loop() {
+		tp.Reset()
+		x.ZeroGrad()
+		w.ZeroGrad()
+		y := conv(tp, x, w)
+		if err := tp.Backward(Sum(tp, Mul(tp, y, y))); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(b.Elapsed().Seconds()*1e3/float64(b.N), "ms/op")
+}
+
+// BenchmarkBlurDirect and BenchmarkBlurFFT compare Conv2D and Conv2DFFT on
+// the blur for the kernel sizes of the Levin benchmark and the automatic
+// 31 x 31 frame (selfdeblur's fftBlurTaps is set from them).
+func BenchmarkBlurDirect(b *testing.B) {
+	for _, k := range []int{11, 15, 17, 27, 31} {
+		b.Run(fmt.Sprintf("k%d", k), func(b *testing.B) {
+			benchBlur(b, k, func(tp *Tape, x, w *Tensor) *Tensor { return Conv2D(tp, x, w, nil, 1, 0) })
+		})
+	}
+}
+
+func BenchmarkBlurFFT(b *testing.B) {
+	for _, k := range []int{11, 15, 17, 27, 31} {
+		b.Run(fmt.Sprintf("k%d", k), func(b *testing.B) { benchBlur(b, k, Conv2DFFT) })
+	}
 }

@@ -93,14 +93,16 @@ func TestRunWritesImageKernelAndReport(t *testing.T) {
 			}
 		}
 		if rep.Iterations != 6 || !rep.Completed || len(rep.LossCurve) != 6 || rep.Backend == "" ||
-			rep.Kernel.Width < 5 || rep.Kernel.Width%2 == 0 || rep.Kernel.Height < 5 || rep.Kernel.Height%2 == 0 || // 5, or grown by centring
+			rep.Kernel.Width < 3 || rep.Kernel.Width%2 == 0 || rep.Kernel.Height < 3 || rep.Kernel.Height%2 == 0 || // trimmed, or grown by centring
 			len(rep.Kernel.Values) != rep.Kernel.Height || len(rep.Kernel.Values[0]) != rep.Kernel.Width || math.Abs(sum-1) > 1e-6 ||
 			!strings.Contains(rep.Kernel.Orientation, "convolution") || rep.Settings.Seed != 1 {
 			t.Errorf("report incomplete: %s", data)
 		}
-		// The default preset runs two restarts (seeds 1 and 2) in one frame
-		// (the size is given), so its "auto" rule resolves to sharpest.
-		if rep.ChosenSeed == nil || *rep.ChosenSeed < 1 || *rep.ChosenSeed > 2 || len(rep.RestartLosses) != 2 || len(rep.RestartSharpness) != 2 || rep.Settings.Pick != "auto" || rep.RestartPick != "sharpest" {
+		// The default preset runs two restarts (seeds 1 and 2), with the
+		// size given in a generous frame and the given one
+		// (TestRunGivenKernelSizeFrames), so its "auto" rule resolves to
+		// the objective.
+		if rep.ChosenSeed == nil || *rep.ChosenSeed < 1 || *rep.ChosenSeed > 2 || len(rep.RestartLosses) != 2 || len(rep.RestartSharpness) != 2 || rep.Settings.Pick != "auto" || rep.RestartPick != "objective" {
 			t.Errorf("restarts not reported: chosen seed %v, final losses %v, sharpness %v, pick %q resolved to %q", rep.ChosenSeed, rep.RestartLosses, rep.RestartSharpness, rep.Settings.Pick, rep.RestartPick)
 		}
 	}
@@ -269,5 +271,47 @@ func TestRunAutoKernelSizeAndWindow(t *testing.T) {
 	}
 	if rep.Scale != 2 || rep.Kernel.Width < 19 || rep.Kernel.Height < 19 || len(rep.Window) != 4 || rep.Window[2] != 48 || rep.Window[3] != 48 {
 		t.Errorf("shrunk estimate, report: %s", data)
+	}
+}
+
+// TestRunGivenKernelSizeFrames: with -kernel-size the two restarts fit the
+// generous frame (11 px for a 48x48 image) and the given one, and the kept
+// kernel is trimmed; when the generous frame would exceed
+// -max-estimate-kernel both fit the given frame.
+func TestRunGivenKernelSizeFrames(t *testing.T) {
+	dir := t.TempDir()
+	gray, _ := writeBlurry(t, dir)
+	out := filepath.Join(dir, "given.png")
+	var rep struct {
+		Settings struct {
+			KernelSize         int
+			RestartKernelSizes []int
+		} `json:"settings"`
+		Kernel struct{ Width, Height int } `json:"kernel"`
+	}
+	for _, c := range []struct {
+		maxKernel string
+		size      int
+		frames    []int
+	}{
+		{"31", 11, []int{11, 5}},
+		{"10", 5, nil},
+	} {
+		code, _, stderr := runCLI("-kernel-size", "5", "-max-estimate-kernel", c.maxKernel, "-iters", "6", "-width", "8", "-skip", "4", "-q", "-o", out, gray)
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		data, err := os.ReadFile(filepath.Join(dir, "given.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep.Settings.RestartKernelSizes = nil
+		if err := json.Unmarshal(data, &rep); err != nil {
+			t.Fatal(err)
+		}
+		if rep.Settings.KernelSize != c.size || !slices.Equal(rep.Settings.RestartKernelSizes, c.frames) ||
+			rep.Kernel.Width < 3 || rep.Kernel.Width > c.size+2 || rep.Kernel.Height < 3 || rep.Kernel.Height > c.size+2 {
+			t.Errorf("-max-estimate-kernel %s: report: %s", c.maxKernel, data)
+		}
 	}
 }
