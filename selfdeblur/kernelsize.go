@@ -37,11 +37,16 @@ func AutoKernelSizes(k, restarts int) []int {
 	if restarts < 2 || small < 3 || small >= k {
 		return nil
 	}
-	sizes := make([]int, restarts)
+	return alternate(k, small, restarts)
+}
+
+// alternate returns n sizes: a, b, a, b, ...
+func alternate(a, b, n int) []int {
+	sizes := make([]int, n)
 	for i := range sizes {
-		sizes[i] = k
+		sizes[i] = a
 		if i%2 == 1 {
-			sizes[i] = small
+			sizes[i] = b
 		}
 	}
 	return sizes
@@ -59,14 +64,7 @@ func GivenKernelSizes(k, w, h, restarts int) []int {
 	if restarts < 2 || big <= k {
 		return nil
 	}
-	sizes := make([]int, restarts)
-	for i := range sizes {
-		sizes[i] = big
-		if i%2 == 1 {
-			sizes[i] = k
-		}
-	}
-	return sizes
+	return alternate(big, k, restarts)
 }
 
 // TrimKernel returns k cropped by the same number of rows at the top and
