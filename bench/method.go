@@ -95,10 +95,7 @@ func SelfDeblurAutoSize(preset func(k int) selfdeblur.Settings) BlindFunc {
 func SelfDeblurGivenFrames(preset func(k int) selfdeblur.Settings) BlindFunc {
 	return func(ctx context.Context, y *plane.Plane, kernelSize int, rec report.Recorder) (*plane.Plane, *plane.Plane, error) {
 		s := preset(kernelSize)
-		if sizes := selfdeblur.GivenKernelSizes(kernelSize, y.W, y.H, s.Restarts); sizes != nil {
-			s.KernelSize = slices.Max(sizes)
-			s.RestartKernelSizes = sizes
-		}
+		s, _ = selfdeblur.WithGivenFrames(s, y.W, y.H, 0)
 		s.Recorder = rec
 		r, err := selfdeblur.Run(ctx, y, s)
 		if err != nil {

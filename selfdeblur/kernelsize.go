@@ -2,6 +2,7 @@ package selfdeblur
 
 import (
 	"math"
+	"slices"
 
 	"github.com/deblur/deblur/plane"
 )
@@ -65,6 +66,24 @@ func GivenKernelSizes(k, w, h, restarts int) []int {
 		return nil
 	}
 	return alternate(big, k, restarts)
+}
+
+// WithGivenFrames returns s with its restarts in the frames of
+// GivenKernelSizes for s.KernelSize on a w x h region (KernelSize becomes
+// the largest frame) and true, or s unchanged and false where every restart
+// keeps the given frame: GivenKernelSizes returns nil, the kernel prior
+// fixes the frame, or the generous frame exceeds maxFrame (0: no limit).
+func WithGivenFrames(s Settings, w, h, maxFrame int) (Settings, bool) {
+	if s.KernelNet == KernelPrior {
+		return s, false
+	}
+	sizes := GivenKernelSizes(s.KernelSize, w, h, s.Restarts)
+	if sizes == nil || (maxFrame > 0 && slices.Max(sizes) > maxFrame) {
+		return s, false
+	}
+	s.KernelSize = slices.Max(sizes)
+	s.RestartKernelSizes = sizes
+	return s, true
 }
 
 // TrimKernel returns k cropped by the same number of rows at the top and

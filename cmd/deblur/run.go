@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"slices"
 	"strings"
 	"syscall"
 
@@ -215,10 +214,16 @@ func runDeblur(env *cliEnv, args []string) error {
 	trim := autoSize
 	if autoSize {
 		s.RestartKernelSizes = selfdeblur.AutoKernelSizes(f.kernelSize, s.Restarts)
-	} else if sizes := f.givenFrames(s, ew, eh); sizes != nil {
-		s.KernelSize = slices.Max(sizes)
-		s.RestartKernelSizes = sizes
-		trim = true
+	} else {
+		// A generous frame beside the given one (Levin: 33.59 dB, error
+		// ratio 1.64, against 33.34 and 1.73 with both fits in the given
+		// frame), unless it would exceed -max-estimate-kernel and so move
+		// the estimation onto a shrunk copy.
+		maxFrame := 0
+		if f.finish != "none" {
+			maxFrame = f.maxEstimateKernel
+		}
+		s, trim = selfdeblur.WithGivenFrames(s, ew, eh, maxFrame)
 	}
 	opt := deblur.Options{SelfDeblur: s, Trim: trim}
 	switch f.finish {
@@ -342,21 +347,3 @@ func selfdeblurThreads(s selfdeblur.Settings) {
 
 // backendName names the GEMM backend and the element-wise loops' build.
 func backendName() string { return blas.Backend() + "; element-wise loops: " + vec.Backend() }
-
-// givenFrames returns the restart frames for the given -kernel-size on a
-// w x h estimation region (selfdeblur.GivenKernelSizes: a generous frame
-// beside the given one; on Levin 33.59 dB and error ratio 1.64 against
-// 33.34 and 1.73 with both fits in the given frame), or nil to fit every
-// restart in the given frame: with the kernel prior, whose decoder fixes
-// the frame, and where the generous frame would exceed
-// -max-estimate-kernel, which would move the estimation onto a shrunk copy.
-func (f *runFlags) givenFrames(s selfdeblur.Settings, w, h int) []int {
-	if s.KernelNet == selfdeblur.KernelPrior {
-		return nil
-	}
-	sizes := selfdeblur.GivenKernelSizes(f.kernelSize, w, h, s.Restarts)
-	if sizes != nil && f.finish != "none" && f.maxEstimateKernel > 0 && slices.Max(sizes) > f.maxEstimateKernel {
-		return nil
-	}
-	return sizes
-}
