@@ -51,6 +51,9 @@ type Result struct {
 	RestartLosses    []float64
 	RestartSharpness []float64
 	Picked           selfdeblur.Pick
+	// PolishLoss is the objective of the kept fit's kernel after its
+	// polish (selfdeblur.Settings.PolishIterations); 0 without one.
+	PolishLoss float64
 }
 
 // SelfDeblur deblurs img with SelfDeblur (see package selfdeblur for the
@@ -92,5 +95,5 @@ func selfDeblurImage(ctx context.Context, im *imageio.Image, s selfdeblur.Settin
 }
 
 func fromSelfDeblur(im *imageio.Image, r *selfdeblur.Result) *Result {
-	return &Result{Image: im, Kernel: r.Kernel, Window: image.Rect(0, 0, r.Image.W, r.Image.H), Losses: r.Losses, Iterations: r.Iterations, Elapsed: r.Elapsed, Seed: r.Seed, RestartLosses: r.RestartLosses, RestartSharpness: r.RestartSharpness, Picked: r.Picked}
+	return &Result{Image: im, Kernel: r.Kernel, Window: image.Rect(0, 0, r.Image.W, r.Image.H), Losses: r.Losses, Iterations: r.Iterations, Elapsed: r.Elapsed, Seed: r.Seed, RestartLosses: r.RestartLosses, RestartSharpness: r.RestartSharpness, Picked: r.Picked, PolishLoss: r.PolishLoss}
 }

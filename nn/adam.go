@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/deblur/deblur/internal/vec"
 	"github.com/deblur/deblur/tensor"
 )
 
@@ -52,12 +53,7 @@ func (a *Adam) Step(lrScale float64) {
 		step := float32(g.LR * lrScale / bc1)
 		inv := float32(1 / bc2)
 		for pi, p := range g.Params {
-			m, v := a.m[gi][pi], a.v[gi][pi]
-			for i, gv := range p.Grad {
-				m[i] = b1*m[i] + (1-b1)*gv
-				v[i] = b2*v[i] + (1-b2)*gv*gv
-				p.Data[i] -= step * m[i] / (float32(math.Sqrt(float64(v[i])))*inv + eps)
-			}
+			vec.Adam(p.Data, a.m[gi][pi], a.v[gi][pi], p.Grad, b1, b2, step, inv, eps)
 		}
 	}
 }

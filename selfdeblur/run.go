@@ -26,9 +26,12 @@ type Result struct {
 	// computes a correlation with Kernel rotated by 180 degrees). It is
 	// non-negative and sums to 1.
 	Kernel     *plane.Plane
-	Losses     []float64 // objective at every iteration done
+	Losses     []float64 // objective at every iteration done (perturbed input)
 	Iterations int       // iterations done (fewer than asked when cancelled)
 	Elapsed    time.Duration
+	// PolishLoss is, with Settings.PolishIterations, the objective of the
+	// polished kernel against the frozen, unperturbed image; 0 otherwise.
+	PolishLoss float64
 	// Seed is the seed of the fit returned (with Restarts, the chosen one).
 	Seed uint64
 	// RestartLosses holds, with Restarts above 1, every fit's final
@@ -103,6 +106,13 @@ func Run(ctx context.Context, y *plane.Plane, s Settings) (*Result, error) {
 		if (it+1)%every == 0 && it+1 < s.Iterations { // the last one is the Finished report below
 			report.Send(s.Recorder, report.Progress{Stage: "selfdeblur", Iter: it + 1, Total: s.Iterations, Loss: loss, Elapsed: time.Since(start)})
 		}
+	}
+	if runErr == nil && s.PolishIterations > 0 {
+		useSSIM := s.Loss == LossCode && s.Iterations > s.SSIMFrom
+		if v := p.polish(ctx, s.PolishIterations, s.LRKernel*sched.Factor(s.Iterations-1), useSSIM); !math.IsNaN(v) {
+			res.PolishLoss = v
+		}
+		p.snapshot() // finish restores the snapshot: keep the polished kernel
 	}
 	p.finish(res)
 	res.Elapsed = time.Since(start)

@@ -40,6 +40,7 @@ func runBench(env *cliEnv, args []string) error {
 	data := fs.String("data", filepath.Join("..", "shared", "data"), "benchmark data `DIR` holding levin/, lai/ and mnist/")
 	ratio := fs.String("ratio", methods.Ratio, "non-blind `METHOD` defining the error ratio of blind rows without a +NONBLIND step (mnist: "+mnistNonBlind+")")
 	quiet := fs.Bool("q", false, "quiet: no progress output")
+	polish := fs.Int("polish", 0, "SelfDeblur presets: `N` kernel polish steps after the joint fit (0: none, the presets'); results go under the same method names, so give such a run its own -out")
 	iters := fs.Int("iters", 0, "SelfDeblur presets (selfdeblur-default*, -fast*, -c2f, -paper): `N` iterations, schedule scaled (0: the preset's); results go under the same method names, so give such a run its own -out")
 	pick := fs.String("pick", "", "SelfDeblur presets: which restart is kept, auto, sharpest or objective (empty: the preset's); give such a run its own -out")
 	var mf mnistFlags
@@ -75,16 +76,22 @@ func runBench(env *cliEnv, args []string) error {
 	if *iters < 0 {
 		return usagef("bench: -iters %d: must be 0 or more", *iters)
 	}
+	if *polish < 0 {
+		return usagef("bench: -polish %d: must not be negative", *polish)
+	}
 	var p selfdeblur.Pick
 	if *pick != "" {
 		if p, err = selfdeblur.ParsePick(*pick); err != nil {
 			return usagef("bench: -pick %q: want auto, sharpest or objective", *pick)
 		}
 	}
-	if *iters > 0 || *pick != "" {
+	if *iters > 0 || *pick != "" || *polish > 0 {
 		methods.Blind = bench.DefaultBlind(func(s selfdeblur.Settings) selfdeblur.Settings {
 			if *iters > 0 {
 				s = s.WithIterations(*iters)
+			}
+			if *polish > 0 {
+				s.PolishIterations = *polish
 			}
 			if *pick != "" {
 				s.Pick = p

@@ -25,7 +25,7 @@ const (
 )
 
 // selfDeblurFlags are the flags that only SelfDeblur uses.
-var selfDeblurFlags = []string{"kernel-size", "estimate-size", "preset", "width", "skip", "solver", "loss", "ssim-from", "tv", "lr-image", "lr-kernel", "kernel-net"}
+var selfDeblurFlags = []string{"kernel-size", "estimate-size", "preset", "width", "skip", "solver", "loss", "ssim-from", "tv", "lr-image", "lr-kernel", "kernel-net", "polish"}
 
 // onlyFor returns a usage error naming the first of flags that was set on
 // the command line, which what (e.g. "-method deep-deblur") does not take.

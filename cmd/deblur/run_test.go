@@ -71,9 +71,11 @@ func TestRunWritesImageKernelAndReport(t *testing.T) {
 				Values        [][]float64
 			} `json:"kernel"`
 			Settings struct {
-				Seed uint64
-				Pick string
+				Seed             uint64
+				Pick             string
+				PolishIterations int
 			} `json:"settings"`
+			PolishLoss       *float64  `json:"polish_loss"`
 			ChosenSeed       *uint64   `json:"chosen_seed"`
 			RestartLosses    []float64 `json:"restart_final_losses"`
 			RestartSharpness []float64 `json:"restart_sharpness"`
@@ -105,6 +107,10 @@ func TestRunWritesImageKernelAndReport(t *testing.T) {
 		if rep.ChosenSeed == nil || *rep.ChosenSeed < 1 || *rep.ChosenSeed > 2 || len(rep.RestartLosses) != 2 || len(rep.RestartSharpness) != 2 || rep.Settings.Pick != "auto" || rep.RestartPick != "objective" {
 			t.Errorf("restarts not reported: chosen seed %v, final losses %v, sharpness %v, pick %q resolved to %q", rep.ChosenSeed, rep.RestartLosses, rep.RestartSharpness, rep.Settings.Pick, rep.RestartPick)
 		}
+		// The default preset does not polish the kernel (-polish).
+		if rep.Settings.PolishIterations != 0 || rep.PolishLoss != nil {
+			t.Errorf("default run polished: %d steps, polish_loss %v", rep.Settings.PolishIterations, rep.PolishLoss)
+		}
 	}
 }
 
@@ -128,6 +134,7 @@ func TestRunErrors(t *testing.T) {
 		{"negative estimate size", []string{"-estimate-size", "-1", gray}, 2, "-estimate-size"},
 		{"negative max estimate kernel", []string{"-max-estimate-kernel", "-1", gray}, 2, "-max-estimate-kernel"},
 		{"bad finish", []string{"-finish", "magic", gray}, 2, "magic"},
+		{"negative polish", []string{"-kernel-size", "5", "-polish", "-1", gray}, 2, "-polish"},
 		{"kernel size too small", []string{"-kernel-size", "2", gray}, 2, "at least 3"},
 		{"kernel larger than image", []string{"-kernel-size", "49", "-o", out, gray}, 2, "larger than"},
 		{"missing file", []string{"-kernel-size", "5", "-o", out, filepath.Join(dir, "nope.png")}, 2, "nope.png"},
@@ -313,5 +320,33 @@ func TestRunGivenKernelSizeFrames(t *testing.T) {
 			rep.Kernel.Width < 3 || rep.Kernel.Width > c.size+2 || rep.Kernel.Height < 3 || rep.Kernel.Height > c.size+2 {
 			t.Errorf("-max-estimate-kernel %s: report: %s", c.maxKernel, data)
 		}
+	}
+}
+
+// TestRunPolishFlag: -polish N refines the kernel after the fits and the
+// report carries the steps and the polished objective.
+func TestRunPolishFlag(t *testing.T) {
+	dir := t.TempDir()
+	gray, _ := writeBlurry(t, dir)
+	out := filepath.Join(dir, "p.png")
+	code, _, stderr := runCLI("-kernel-size", "5", "-iters", "6", "-width", "8", "-skip", "4", "-polish", "20", "-q", "-o", out, gray)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	data, err := os.ReadFile(strings.TrimSuffix(out, ".png") + ".json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep struct {
+		Settings struct {
+			PolishIterations int
+		} `json:"settings"`
+		PolishLoss *float64 `json:"polish_loss"`
+	}
+	if err := json.Unmarshal(data, &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Settings.PolishIterations != 20 || rep.PolishLoss == nil || !(*rep.PolishLoss > 0) || *rep.PolishLoss >= 1 {
+		t.Errorf("polish not reported: %s", data)
 	}
 }

@@ -47,7 +47,10 @@ type runReport struct {
 	RestartLosses    []float64 `json:"restart_final_losses,omitempty"`
 	RestartSharpness []float64 `json:"restart_sharpness,omitempty"`
 	RestartPick      string    `json:"restart_pick,omitempty"`
-	Created          string    `json:"created"`
+	// PolishLoss is the objective of the kept kernel after its polish
+	// against the frozen image (settings.PolishIterations above 0).
+	PolishLoss *float64 `json:"polish_loss,omitempty"`
+	Created    string   `json:"created"`
 }
 
 // kernelReport is a kernel in the run report: its frame (Width x Height
@@ -77,6 +80,10 @@ func newRunReport(in string, o outputSet, method string, s any, res *deblur.Resu
 		seed := res.Seed
 		r.ChosenSeed, r.RestartLosses, r.RestartSharpness = &seed, finite(res.RestartLosses), finite(res.RestartSharpness)
 		r.RestartPick = res.Picked.String()
+	}
+	if res.PolishLoss > 0 {
+		v := res.PolishLoss
+		r.PolishLoss = &v
 	}
 	if !res.Image.IsGray() {
 		r.Colour = "luma (BT.601 Y deblurred, blurry Cb/Cr kept)"

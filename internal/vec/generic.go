@@ -56,3 +56,14 @@ func leakyGradApplyGo(dst, xs, ys, gs []float32, a, lf, md, mu, k float32) {
 		dst[i] += a * (gs[i]*signFactor(ys[i], lf) - md - (v-mu)*k)
 	}
 }
+
+func adamGo(p, m, v, g []float32, b1, b2, step, inv, eps float32) {
+	m, v, g = m[:len(p)], v[:len(p)], g[:len(p)]
+	c1, c2 := 1-b1, 1-b2
+	for i, gi := range g {
+		mi := b1*m[i] + c1*gi
+		vi := b2*v[i] + c2*gi*gi
+		m[i], v[i] = mi, vi
+		p[i] -= step * mi / (float32(math.Sqrt(float64(vi)))*inv + eps)
+	}
+}

@@ -14,5 +14,9 @@ func leakyGradApply(dst, x, y, g []float32, a, lf, md, mu, k float32) {
 	leakyGradApplyGo(dst, x, y, g, a, lf, md, mu, k)
 }
 
+func adam(p, m, v, g []float32, b1, b2, step, inv, eps float32) {
+	adamGo(p, m, v, g, b1, b2, step, inv, eps)
+}
+
 // Backend names the implementation: "go".
 func Backend() string { return "go" }

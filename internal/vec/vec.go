@@ -37,3 +37,13 @@ func LeakyGradApply(dst, x, y, g []float32, a, lf, md, mu, k float32) {
 	_, _, _ = dst[:len(x)], y[:len(x)], g[:len(x)]
 	leakyGradApply(dst, x, y, g, a, lf, md, mu, k)
 }
+
+// Adam applies one Adam update to the parameters p with first and second
+// moments m and v and gradient g, for i < len(p): m = b1 m + (1-b1) g,
+// v = b2 v + (1-b2) g^2, p -= step m / (sqrt(v) inv + eps), every
+// operation rounded to float32 (step and inv carry the learning rate and
+// the bias corrections).
+func Adam(p, m, v, g []float32, b1, b2, step, inv, eps float32) {
+	_, _, _ = m[:len(p)], v[:len(p)], g[:len(p)]
+	adam(p, m, v, g, b1, b2, step, inv, eps)
+}
