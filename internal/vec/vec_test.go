@@ -166,24 +166,26 @@ func TestAdamMatchesGo(t *testing.T) {
 	}
 }
 
-func BenchmarkAdam(b *testing.B) {
-	_, x, y, g := benchPlanes()
-	p := make([]float32, len(x))
-	for i := range y {
-		y[i] *= y[i]
+// adamPlanes returns parameters, moments and gradient of a 281x281 plane,
+// the second moments non-negative.
+func adamPlanes() (p, m, v, g []float32) {
+	_, m, v, g = benchPlanes()
+	for i := range v {
+		v[i] *= v[i]
 	}
+	return make([]float32, len(m)), m, v, g
+}
+
+func BenchmarkAdam(b *testing.B) {
+	p, m, v, g := adamPlanes()
 	for b.Loop() {
-		Adam(p, x, y, g, 0.9, 0.999, 1e-6, 1, 1e-8)
+		Adam(p, m, v, g, 0.9, 0.999, 1e-6, 1, 1e-8)
 	}
 }
 
 func BenchmarkAdamGo(b *testing.B) {
-	_, x, y, g := benchPlanes()
-	p := make([]float32, len(x))
-	for i := range y {
-		y[i] *= y[i]
-	}
+	p, m, v, g := adamPlanes()
 	for b.Loop() {
-		adamGo(p, x, y, g, 0.9, 0.999, 1e-6, 1, 1e-8)
+		adamGo(p, m, v, g, 0.9, 0.999, 1e-6, 1, 1e-8)
 	}
 }
