@@ -162,12 +162,7 @@ func (p *problem) snapshot() {
 // kernel from the unperturbed input of the last stage. When that stage is
 // coarse, Extended is at its scale and Image is upscaled to the input size.
 func (p *problem) finish(res *Result) {
-	if len(p.good) > 0 {
-		off := 0
-		for _, t := range p.params {
-			off += copy(t.Data, p.good[off:off+t.Len()])
-		}
-	}
+	restore(p.params, p.good)
 	p.tp.Reset()
 	st := p.stages[len(p.stages)-1]
 	x := p.gx.Forward(nil, st.zx)
