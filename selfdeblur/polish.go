@@ -12,8 +12,9 @@ import (
 // (1 - SSIM when useSSIM, otherwise MSE) of the kernel against the image
 // frozen at Gx's unperturbed output on the last stage, and returns the
 // objective of the kernel it leaves (n = 0 only measures it; NaN when the
-// first objective is not finite). A step that makes the objective non-finite is undone and
-// ends the polish; a cancelled context stops it before its next step.
+// first objective is not finite). A step that makes the objective
+// non-finite is undone and ends the polish; a cancelled context stops it
+// before its next step.
 func (p *problem) polish(ctx context.Context, n int, lr float64, useSSIM bool) float64 {
 	st := p.stages[len(p.stages)-1]
 	x := p.gx.Forward(nil, st.zx) // a constant: no gradient flows into Gx
@@ -26,13 +27,7 @@ func (p *problem) polish(ctx context.Context, n int, lr float64, useSSIM bool) f
 		for _, t := range pk {
 			t.ZeroGrad()
 		}
-		yhat := blurBy(p.tp, x, st.kernel(p.tp, p.gk.Forward(p.tp)))
-		var loss *tensor.Tensor
-		if useSSIM {
-			loss = tensor.SSIMLoss(p.tp, yhat, st.y)
-		} else {
-			loss = tensor.MSE(p.tp, yhat, st.y)
-		}
+		loss := fitLoss(p.tp, blurBy(p.tp, x, st.kernel(p.tp, p.gk.Forward(p.tp))), st.y, useSSIM)
 		v := float64(loss.Item())
 		if math.IsNaN(v) || math.IsInf(v, 0) {
 			restore(pk, keep) // the kernel of the last finite objective

@@ -93,15 +93,20 @@ func (p *problem) stageAt(it int) *stage {
 func (p *problem) objective(st *stage, useSSIM bool, tvWeight float32) *tensor.Tensor {
 	tp := p.tp
 	x := p.gx.Forward(tp, st.zxNoisy)
-	yhat := blurBy(tp, x, st.kernel(tp, p.gk.Forward(tp)))
-	switch {
-	case useSSIM:
-		return tensor.SSIMLoss(tp, yhat, st.y)
-	case p.s.Loss == LossPaper && tvWeight > 0:
-		return tensor.Add(tp, tensor.MSE(tp, yhat, st.y), tensor.Scale(tp, tensor.TV(tp, x), tvWeight))
-	default:
-		return tensor.MSE(tp, yhat, st.y)
+	loss := fitLoss(tp, blurBy(tp, x, st.kernel(tp, p.gk.Forward(tp))), st.y, useSSIM)
+	if !useSSIM && p.s.Loss == LossPaper && tvWeight > 0 {
+		loss = tensor.Add(tp, loss, tensor.Scale(tp, tensor.TV(tp, x), tvWeight))
 	}
+	return loss
+}
+
+// fitLoss is the data term of the objective: 1 - SSIM between the
+// re-blurred image yhat and y when useSSIM, otherwise their MSE.
+func fitLoss(tp *tensor.Tape, yhat, y *tensor.Tensor, useSSIM bool) *tensor.Tensor {
+	if useSSIM {
+		return tensor.SSIMLoss(tp, yhat, y)
+	}
+	return tensor.MSE(tp, yhat, y)
 }
 
 // fftBlurTaps is the kernel area from which blur multiplies spectra
