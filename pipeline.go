@@ -58,6 +58,19 @@ const (
 	DefaultMaxEstimateKernel = 31
 )
 
+// EstimationRegion returns the size of the region Blind estimates the
+// kernel on for a w x h image and Options.EstimateSize estimateSize,
+// before any shrinking for a large kernel: the estimateSize window, or the
+// whole image where it is smaller or estimateSize is 0. It is the region to
+// size kernel frames for (selfdeblur.AutoKernelSize,
+// selfdeblur.WithGivenFrames).
+func EstimationRegion(w, h, estimateSize int) (int, int) {
+	if estimateSize > 0 {
+		return min(w, estimateSize), min(h, estimateSize)
+	}
+	return w, h
+}
+
 // AutoFinish returns the non-blind method Blind uses for a w x h image:
 // irls (the most accurate on the Levin benchmark, exact boundaries) up to
 // 0.3 megapixels, where it costs about a second per channel, and above

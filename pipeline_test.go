@@ -144,3 +144,16 @@ func TestBlindWindowCancelledReturnsInput(t *testing.T) {
 		}
 	}
 }
+
+func TestEstimationRegion(t *testing.T) {
+	for _, c := range []struct{ w, h, size, ew, eh int }{
+		{255, 255, 320, 255, 255}, // smaller than the window: whole
+		{255, 255, 200, 200, 200},
+		{800, 150, 200, 200, 150}, // one side smaller
+		{800, 600, 0, 800, 600},   // 0: always whole
+	} {
+		if ew, eh := EstimationRegion(c.w, c.h, c.size); ew != c.ew || eh != c.eh {
+			t.Errorf("EstimationRegion(%d, %d, %d) = %d x %d, want %d x %d", c.w, c.h, c.size, ew, eh, c.ew, c.eh)
+		}
+	}
+}

@@ -109,12 +109,18 @@ func SelfDeblurGivenFrames(preset func(k int) selfdeblur.Settings) BlindFunc {
 // deblur.BlindPlanes, with the settings preset(kernelSize): the kernel is
 // estimated on the most informative window of estimateSize pixels, on a
 // shrunk copy when it is larger than maxKernel pixels (see
-// deblur.Options), and the image is deblurred with deblur.AutoFinish.
+// deblur.Options), and the image is deblurred with deblur.AutoFinish. As
+// in the command, the restarts fit the frames of
+// selfdeblur.WithGivenFrames for the estimation region (the window, or the
+// whole image when it is smaller) with maxKernel as the largest frame, and
+// an estimate from two frames is trimmed.
 func SelfDeblurPipeline(preset func(k int) selfdeblur.Settings, estimateSize, maxKernel int) BlindFunc {
 	return func(ctx context.Context, y *plane.Plane, kernelSize int, rec report.Recorder) (*plane.Plane, *plane.Plane, error) {
 		s := preset(kernelSize)
+		ew, eh := deblur.EstimationRegion(y.W, y.H, estimateSize)
+		s, trim := selfdeblur.WithGivenFrames(s, ew, eh, maxKernel)
 		s.Recorder = rec
-		o := deblur.Options{SelfDeblur: s, EstimateSize: estimateSize, MaxEstimateKernel: maxKernel, Finish: deblur.AutoFinish(y.W, y.H)}
+		o := deblur.Options{SelfDeblur: s, EstimateSize: estimateSize, MaxEstimateKernel: maxKernel, Finish: deblur.AutoFinish(y.W, y.H), Trim: trim}
 		r, err := deblur.BlindPlanes(ctx, imageio.NewGray(y), o)
 		if err != nil {
 			return nil, nil, err
@@ -140,15 +146,18 @@ func RunsRestarts(name string) bool {
 // see SelfDeblurGivenFrames), "selfdeblur-default-1frame" (both restarts
 // in the given frame, the default before 2026-11-22),
 // "selfdeblur-default-auto" (Default with the kernel size chosen by the
-// tool), "selfdeblur-default-window" (the command's default pipeline: the
-// default preset on a deblur.DefaultEstimateSize window, on a shrunk copy for kernels over
-// deblur.DefaultMaxEstimateKernel pixels, deblur.AutoFinish), "selfdeblur-fast"
+// tool), "selfdeblur-default-window" (the command's default pipeline, see
+// SelfDeblurPipeline: the default preset on a window of estimateSize
+// pixels, on a shrunk copy for kernels over deblur.DefaultMaxEstimateKernel
+// pixels, deblur.AutoFinish), "selfdeblur-fast"
 // (selfdeblur.Fast), "selfdeblur-c2f" (selfdeblur.FastCoarseToFine),
 // "selfdeblur-fast-auto" (Fast with the kernel size chosen by the tool)
 // and "selfdeblur-paper" (selfdeblur.Paper, the published configuration;
 // hours per image on a CPU). A non-nil adjust changes every preset's
-// settings (for example s.WithIterations(n), or another restart Pick).
-func DefaultBlind(adjust func(selfdeblur.Settings) selfdeblur.Settings) map[string]BlindFunc {
+// settings (for example s.WithIterations(n), or another restart Pick);
+// estimateSize is the window of "selfdeblur-default-window" (0:
+// deblur.DefaultEstimateSize, as the command).
+func DefaultBlind(adjust func(selfdeblur.Settings) selfdeblur.Settings, estimateSize int) map[string]BlindFunc {
 	p := func(preset func(int) selfdeblur.Settings) func(int) selfdeblur.Settings {
 		if adjust == nil {
 			return preset
@@ -156,11 +165,14 @@ func DefaultBlind(adjust func(selfdeblur.Settings) selfdeblur.Settings) map[stri
 		return func(k int) selfdeblur.Settings { return adjust(preset(k)) }
 	}
 	def := p(selfdeblur.Default)
+	if estimateSize <= 0 {
+		estimateSize = deblur.DefaultEstimateSize
+	}
 	return map[string]BlindFunc{
 		SelfDeblurDefaultName:             SelfDeblurGivenFrames(def),
 		SelfDeblurDefaultName + "-1frame": SelfDeblur(def),
 		SelfDeblurDefaultName + "-auto":   SelfDeblurAutoSize(def),
-		SelfDeblurDefaultName + "-window": SelfDeblurPipeline(def, deblur.DefaultEstimateSize, deblur.DefaultMaxEstimateKernel),
+		SelfDeblurDefaultName + "-window": SelfDeblurPipeline(def, estimateSize, deblur.DefaultMaxEstimateKernel),
 		"selfdeblur-fast":                 SelfDeblur(p(selfdeblur.Fast)),
 		"selfdeblur-c2f":                  SelfDeblur(p(selfdeblur.FastCoarseToFine)),
 		"selfdeblur-fast-auto":            SelfDeblurAutoSize(p(selfdeblur.Fast)),

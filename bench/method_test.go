@@ -45,7 +45,7 @@ func TestDefaultBlindAdjust(t *testing.T) {
 		seen = append(seen, s.KernelSize)
 		s.Iterations = -1
 		return s
-	})
+	}, 0)
 	y := plane.New(64, 64)
 	for name, f := range blind {
 		seen = seen[:0]

@@ -213,7 +213,7 @@ func TestRunnerBlindErrorRatio(t *testing.T) {
 }
 
 func TestParseMethods(t *testing.T) {
-	m := Methods{NonBlind: map[string]Deconvolver{"rl": richardsonLucy}, Blind: DefaultBlind(nil)}
+	m := Methods{NonBlind: map[string]Deconvolver{"rl": richardsonLucy}, Blind: DefaultBlind(nil, 0)}
 	for _, ok := range []string{"blurry", "known-kernel+rl", "selfdeblur-fast", "selfdeblur-paper+rl"} {
 		if _, err := m.Parse(ok); err != nil {
 			t.Errorf("%s: %v", ok, err)

@@ -15,6 +15,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/deblur/deblur"
 	"github.com/deblur/deblur/bench"
 	"github.com/deblur/deblur/internal/blas"
 	"github.com/deblur/deblur/report"
@@ -26,7 +27,7 @@ import (
 // presets.
 func benchMethods() bench.Methods {
 	nb, ratio := nonBlindMethods()
-	return bench.Methods{NonBlind: nb, Blind: bench.DefaultBlind(nil), Ratio: ratio}
+	return bench.Methods{NonBlind: nb, Blind: bench.DefaultBlind(nil, 0), Ratio: ratio}
 }
 
 func runBench(env *cliEnv, args []string) error {
@@ -42,6 +43,7 @@ func runBench(env *cliEnv, args []string) error {
 	quiet := fs.Bool("q", false, "quiet: no progress output")
 	polish := fs.Int("polish", 0, "SelfDeblur presets: `N` kernel polish steps after the joint fit (0: none, the presets'); results go under the same method names, so give such a run its own -out")
 	iters := fs.Int("iters", 0, "SelfDeblur presets (selfdeblur-default*, -fast*, -c2f, -paper): `N` iterations, schedule scaled (0: the preset's); results go under the same method names, so give such a run its own -out")
+	estimateSize := fs.Int("estimate-size", deblur.DefaultEstimateSize, "selfdeblur-default-window: estimate the kernel on the most informative `N` x N window of larger images, as the command's -estimate-size; give a run with another N its own -out")
 	pick := fs.String("pick", "", "SelfDeblur presets: which restart is kept, auto, sharpest or objective (empty: the preset's); give such a run its own -out")
 	var mf mnistFlags
 	addMNISTFlags(fs, &mf)
@@ -79,13 +81,16 @@ func runBench(env *cliEnv, args []string) error {
 	if *polish < 0 {
 		return usagef("bench: -polish %d: must not be negative", *polish)
 	}
+	if *estimateSize < 1 {
+		return usagef("bench: -estimate-size %d: must be positive", *estimateSize)
+	}
 	var p selfdeblur.Pick
 	if *pick != "" {
 		if p, err = selfdeblur.ParsePick(*pick); err != nil {
 			return usagef("bench: -pick %q: want auto, sharpest or objective", *pick)
 		}
 	}
-	if *iters > 0 || *pick != "" || *polish > 0 {
+	if *iters > 0 || *pick != "" || *polish > 0 || *estimateSize != deblur.DefaultEstimateSize {
 		methods.Blind = bench.DefaultBlind(func(s selfdeblur.Settings) selfdeblur.Settings {
 			if *iters > 0 {
 				s = s.WithIterations(*iters)
@@ -97,7 +102,7 @@ func runBench(env *cliEnv, args []string) error {
 				s.Pick = p
 			}
 			return s
-		})
+		}, *estimateSize)
 	}
 	switch name {
 	case "levin", "lai":

@@ -19,6 +19,8 @@ func TestBenchUsageErrors(t *testing.T) {
 		{"bench", "levin", "-method", ","},
 		{"bench", "levin", "-limit", "-1"},
 		{"bench", "levin", "-iters", "-1"},
+		{"bench", "levin", "-polish", "-1"},
+		{"bench", "levin", "-estimate-size", "0"},
 		{"bench", "levin", "-pick", "best"},
 		{"bench", "levin", "-cases", "["},
 		{"bench", "levin", "-ratio", "nope"},

@@ -200,8 +200,8 @@ func runDeblur(env *cliEnv, args []string) error {
 	}
 	// The kernel is estimated on the whole image or on a window of it.
 	ew, eh := im.W(), im.H()
-	if f.estimateSize > 0 && f.finish != "none" {
-		ew, eh = min(ew, f.estimateSize), min(eh, f.estimateSize)
+	if f.finish != "none" {
+		ew, eh = deblur.EstimationRegion(ew, eh, f.estimateSize)
 	}
 	autoSize := f.kernelSize == 0
 	if autoSize {
