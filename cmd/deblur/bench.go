@@ -90,20 +90,18 @@ func runBench(env *cliEnv, args []string) error {
 			return usagef("bench: -pick %q: want auto, sharpest or objective", *pick)
 		}
 	}
-	if *iters > 0 || *pick != "" || *polish > 0 || *estimateSize != deblur.DefaultEstimateSize {
-		methods.Blind = bench.DefaultBlind(func(s selfdeblur.Settings) selfdeblur.Settings {
-			if *iters > 0 {
-				s = s.WithIterations(*iters)
-			}
-			if *polish > 0 {
-				s.PolishIterations = *polish
-			}
-			if *pick != "" {
-				s.Pick = p
-			}
-			return s
-		}, *estimateSize)
-	}
+	methods.Blind = bench.DefaultBlind(func(s selfdeblur.Settings) selfdeblur.Settings {
+		if *iters > 0 {
+			s = s.WithIterations(*iters)
+		}
+		if *polish > 0 {
+			s.PolishIterations = *polish
+		}
+		if *pick != "" {
+			s.Pick = p
+		}
+		return s
+	}, *estimateSize)
 	switch name {
 	case "levin", "lai":
 		if err := onlyFor(fs, "bench "+name+" (mnist only)", mnistFlagNames...); err != nil {
