@@ -54,6 +54,10 @@ type Result struct {
 	// PolishLoss is the objective of the kept fit's kernel after its
 	// polish (selfdeblur.Settings.PolishIterations); 0 without one.
 	PolishLoss float64
+	// Settings are the SelfDeblur settings the estimate ran with: those
+	// given, with Blind's changes for the estimation region (kernel
+	// frames on a shrunk copy, Region.CentreIterations).
+	Settings selfdeblur.Settings
 }
 
 // SelfDeblur deblurs img with SelfDeblur (see package selfdeblur for the
@@ -74,7 +78,7 @@ func selfDeblurImage(ctx context.Context, im *imageio.Image, s selfdeblur.Settin
 		if r == nil {
 			return nil, err
 		}
-		return fromSelfDeblur(imageio.NewGray(r.Image.Clamp(0, 1)), r), err
+		return fromSelfDeblur(imageio.NewGray(r.Image.Clamp(0, 1)), r, s), err
 	}
 	y, cb, cr, err := imageio.RGBToYCbCr(im)
 	if err != nil {
@@ -91,9 +95,9 @@ func selfDeblurImage(ctx context.Context, im *imageio.Image, s selfdeblur.Settin
 	for _, c := range out.Channels {
 		c.Clamp(0, 1)
 	}
-	return fromSelfDeblur(out, r), err
+	return fromSelfDeblur(out, r, s), err
 }
 
-func fromSelfDeblur(im *imageio.Image, r *selfdeblur.Result) *Result {
-	return &Result{Image: im, Kernel: r.Kernel, Window: image.Rect(0, 0, r.Image.W, r.Image.H), Losses: r.Losses, Iterations: r.Iterations, Elapsed: r.Elapsed, Seed: r.Seed, RestartLosses: r.RestartLosses, RestartSharpness: r.RestartSharpness, Picked: r.Picked, PolishLoss: r.PolishLoss}
+func fromSelfDeblur(im *imageio.Image, r *selfdeblur.Result, s selfdeblur.Settings) *Result {
+	return &Result{Settings: s, Image: im, Kernel: r.Kernel, Window: image.Rect(0, 0, r.Image.W, r.Image.H), Losses: r.Losses, Iterations: r.Iterations, Elapsed: r.Elapsed, Seed: r.Seed, RestartLosses: r.RestartLosses, RestartSharpness: r.RestartSharpness, Picked: r.Picked, PolishLoss: r.PolishLoss}
 }

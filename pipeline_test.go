@@ -2,6 +2,7 @@ package deblur
 
 import (
 	"context"
+	"image"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -72,7 +73,7 @@ func TestBlindOnWindowDeblursEveryChannel(t *testing.T) {
 	s := selfdeblur.Fast(9)
 	s.Gx = selfdeblur.UniformSkip(16, 8)
 	s.Seed = 3
-	res, err := BlindPlanes(context.Background(), blurry, Options{SelfDeblur: s, EstimateSize: 64, Finish: "hyperlaplacian"})
+	res, err := BlindPlanes(context.Background(), blurry, Options{SelfDeblur: s, Region: Region{EstimateSize: 64}, Finish: "hyperlaplacian"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,10 +115,10 @@ func checkSharper(t *testing.T, sharp, blurry, out *imageio.Image, p metrics.Pro
 func TestBlindRejects(t *testing.T) {
 	im := imageio.NewGray(plane.New(100, 100))
 	s := selfdeblur.Fast(9)
-	if _, err := BlindPlanes(context.Background(), im, Options{SelfDeblur: s, EstimateSize: 64}); err == nil {
+	if _, err := BlindPlanes(context.Background(), im, Options{SelfDeblur: s, Region: Region{EstimateSize: 64}}); err == nil {
 		t.Error("a window without a finishing method accepted")
 	}
-	if _, err := BlindPlanes(context.Background(), im, Options{SelfDeblur: s, EstimateSize: -1, Finish: "wiener"}); err == nil {
+	if _, err := BlindPlanes(context.Background(), im, Options{SelfDeblur: s, Region: Region{EstimateSize: -1}, Finish: "wiener"}); err == nil {
 		t.Error("negative estimate size accepted")
 	}
 }
@@ -131,7 +132,7 @@ func TestBlindWindowCancelledReturnsInput(t *testing.T) {
 	s := selfdeblur.Fast(9)
 	s.Gx = selfdeblur.UniformSkip(8, 4)
 	s.Recorder = report.Func(func(report.Progress) { cancel() })
-	res, err := BlindPlanes(ctx, blurry, Options{SelfDeblur: s, EstimateSize: 48, Finish: "wiener"})
+	res, err := BlindPlanes(ctx, blurry, Options{SelfDeblur: s, Region: Region{EstimateSize: 48}, Finish: "wiener"})
 	if err == nil || res == nil {
 		t.Fatalf("result %v, error %v: want the partial result with ctx's error", res, err)
 	}
@@ -142,6 +143,55 @@ func TestBlindWindowCancelledReturnsInput(t *testing.T) {
 		if ch == blurry.Channels[c] || !slices.Equal(ch.Pix, blurry.Channels[c].Pix) {
 			t.Errorf("channel %d is not a copy of the blurry input", c)
 		}
+	}
+}
+
+// TestBlindCentreWindow: an image within EstimateSize but larger than
+// CentreSize is estimated on its centred window with CentreIterations
+// iterations (the schedule scaled), at the given frames; a frame over half
+// the window, or an image no larger than it, is estimated whole, and
+// without a finish the centre is refused.
+func TestBlindCentreWindow(t *testing.T) {
+	_, blurry := colourCase(t, 96, 80, lShapeKernel())
+	s := selfdeblur.Fast(9)
+	s.Gx = selfdeblur.UniformSkip(8, 4)
+	s.Iterations, s.SSIMFrom, s.Milestones = 8, 4, []int{6}
+	r := Region{EstimateSize: 100, CentreSize: 48, CentreIterations: 4}
+	res, err := BlindPlanes(context.Background(), blurry, Options{SelfDeblur: s, Region: r, Finish: "wiener"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := image.Rect(24, 16, 72, 64); res.Window != want {
+		t.Errorf("window %v, want %v", res.Window, want)
+	}
+	if res.Iterations != 4 || res.Settings.Iterations != 4 || res.Settings.SSIMFrom != 2 || !slices.Equal(res.Settings.Milestones, []int{3}) {
+		t.Errorf("%d iterations, settings %d (SSIM from %d, milestones %v), want 4 (2, [3])", res.Iterations, res.Settings.Iterations, res.Settings.SSIMFrom, res.Settings.Milestones)
+	}
+	if res.Kernel.W < 9 || res.Image.W() != 96 || res.Image.H() != 80 || len(res.Image.Channels) != 3 {
+		t.Errorf("kernel %dx%d, image %dx%d with %d channels", res.Kernel.W, res.Kernel.H, res.Image.W(), res.Image.H(), len(res.Image.Channels))
+	}
+
+	whole := image.Rect(0, 0, 96, 80)
+	for name, c := range map[string]struct {
+		r Region
+		k int
+	}{
+		"frame over half the window": {r, 25},
+		"image within the window":    {Region{EstimateSize: 100, CentreSize: 96, CentreIterations: 4}, 9},
+		"no estimate window":         {Region{CentreSize: 48, CentreIterations: 4}, 9},
+	} {
+		s.KernelSize = c.k
+		res, err := BlindPlanes(context.Background(), blurry, Options{SelfDeblur: s, Region: c.r, Finish: "wiener"})
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if res.Window != whole || res.Iterations != 8 {
+			t.Errorf("%s: window %v after %d iterations, want the whole image after 8", name, res.Window, res.Iterations)
+		}
+	}
+	s.KernelSize = 9
+	if _, err := BlindPlanes(context.Background(), blurry, Options{SelfDeblur: s, Region: r}); err == nil {
+		t.Error("a centre window without a finishing method accepted")
 	}
 }
 

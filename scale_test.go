@@ -116,7 +116,7 @@ func TestBlindDownscaledFindsLargeKernel(t *testing.T) {
 	s := selfdeblur.Fast(19)
 	s.Gx = selfdeblur.UniformSkip(16, 8)
 	s.Seed = 3
-	res, err := BlindPlanes(context.Background(), blurry, Options{SelfDeblur: s, MaxEstimateKernel: 10, Finish: "hyperlaplacian"})
+	res, err := BlindPlanes(context.Background(), blurry, Options{SelfDeblur: s, Region: Region{MaxEstimateKernel: 10}, Finish: "hyperlaplacian"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,7 +135,7 @@ func TestBlindDownscaledFindsLargeKernel(t *testing.T) {
 		t.Errorf("kernel NCC %.3f < 0.7", ke.NCC)
 	}
 	checkSharper(t, sharp, blurry, res.Image, metrics.Protocol{Border: 12, MaxShift: 6, Steps: 4}, 2)
-	if _, err := BlindPlanes(context.Background(), imageio.NewGray(plane.New(100, 100)), Options{SelfDeblur: s, MaxEstimateKernel: 10}); err == nil {
+	if _, err := BlindPlanes(context.Background(), imageio.NewGray(plane.New(100, 100)), Options{SelfDeblur: s, Region: Region{MaxEstimateKernel: 10}}); err == nil {
 		t.Error("a downscaled estimate without a finishing method accepted")
 	}
 }
@@ -151,7 +151,7 @@ func TestBlindDownscaledRestartSizes(t *testing.T) {
 	s.Restarts = 2
 	s.RestartKernelSizes = []int{23, 13}
 	s.Seed = 2 // restart 1, the tighter frame, wins: its size must come back
-	res, err := BlindPlanes(context.Background(), blurry, Options{SelfDeblur: s, MaxEstimateKernel: 12, Finish: "wiener"})
+	res, err := BlindPlanes(context.Background(), blurry, Options{SelfDeblur: s, Region: Region{MaxEstimateKernel: 12}, Finish: "wiener"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -106,26 +106,43 @@ func SelfDeblurGivenFrames(preset func(k int) selfdeblur.Settings) BlindFunc {
 }
 
 // SelfDeblurPipeline returns a BlindFunc running the command's pipeline,
-// deblur.BlindPlanes, with the settings preset(kernelSize): the kernel is
-// estimated on the most informative window of estimateSize pixels, on a
-// shrunk copy when it is larger than maxKernel pixels (see
-// deblur.Options), and the image is deblurred with deblur.AutoFinish. As
-// in the command, the restarts fit the frames of
-// selfdeblur.WithGivenFrames for the estimation region (the window, or the
-// whole image when it is smaller) with maxKernel as the largest frame, and
-// an estimate from two frames is trimmed.
-func SelfDeblurPipeline(preset func(k int) selfdeblur.Settings, estimateSize, maxKernel int) BlindFunc {
+// deblur.BlindPlanes, with the settings preset(kernelSize) and the
+// estimation region r (see deblur.Region: the most informative window of
+// larger images, a shrunk copy for large kernels, the centred window of
+// small ones), finished with deblur.AutoFinish. As in the command, the
+// restarts fit the frames of selfdeblur.WithGivenFrames for
+// deblur.EstimationRegion with r.MaxEstimateKernel as the largest frame,
+// and an estimate from two frames is trimmed.
+func SelfDeblurPipeline(preset func(k int) selfdeblur.Settings, r deblur.Region) BlindFunc {
+	return pipeline(preset, r, false)
+}
+
+// SelfDeblurPipelineAutoSize is SelfDeblurPipeline ignoring the case's
+// kernel size, as the command does without -kernel-size: the frames are
+// selfdeblur.AutoKernelSize of deblur.EstimationRegion and
+// selfdeblur.AutoKernelSizes, and the estimate is trimmed.
+func SelfDeblurPipelineAutoSize(preset func(k int) selfdeblur.Settings, r deblur.Region) BlindFunc {
+	return pipeline(preset, r, true)
+}
+
+func pipeline(preset func(k int) selfdeblur.Settings, r deblur.Region, autoSize bool) BlindFunc {
 	return func(ctx context.Context, y *plane.Plane, kernelSize int, rec report.Recorder) (*plane.Plane, *plane.Plane, error) {
-		s := preset(kernelSize)
-		ew, eh := deblur.EstimationRegion(y.W, y.H, estimateSize)
-		s, trim := selfdeblur.WithGivenFrames(s, ew, eh, maxKernel)
+		ew, eh := deblur.EstimationRegion(y.W, y.H, r.EstimateSize)
+		var s selfdeblur.Settings
+		trim := autoSize
+		if autoSize {
+			s = preset(selfdeblur.AutoKernelSize(ew, eh))
+			s.RestartKernelSizes = selfdeblur.AutoKernelSizes(s.KernelSize, s.Restarts)
+		} else {
+			s, trim = selfdeblur.WithGivenFrames(preset(kernelSize), ew, eh, r.MaxEstimateKernel)
+		}
 		s.Recorder = rec
-		o := deblur.Options{SelfDeblur: s, EstimateSize: estimateSize, MaxEstimateKernel: maxKernel, Finish: deblur.AutoFinish(y.W, y.H), Trim: trim}
-		r, err := deblur.BlindPlanes(ctx, imageio.NewGray(y), o)
+		o := deblur.Options{SelfDeblur: s, Region: r, Finish: deblur.AutoFinish(y.W, y.H), Trim: trim}
+		res, err := deblur.BlindPlanes(ctx, imageio.NewGray(y), o)
 		if err != nil {
 			return nil, nil, err
 		}
-		return r.Image.Channels[0], r.Kernel, nil
+		return res.Image.Channels[0], res.Kernel, nil
 	}
 }
 
@@ -147,17 +164,16 @@ func RunsRestarts(name string) bool {
 // in the given frame, the default before 2026-11-22),
 // "selfdeblur-default-auto" (Default with the kernel size chosen by the
 // tool), "selfdeblur-default-window" (the command's default pipeline, see
-// SelfDeblurPipeline: the default preset on a window of estimateSize
-// pixels, on a shrunk copy for kernels over deblur.DefaultMaxEstimateKernel
-// pixels, deblur.AutoFinish), "selfdeblur-fast"
+// SelfDeblurPipeline: the default preset estimated on the region r,
+// deblur.AutoFinish), "selfdeblur-default-window-auto" (the same without
+// the case's kernel size, SelfDeblurPipelineAutoSize), "selfdeblur-fast"
 // (selfdeblur.Fast), "selfdeblur-c2f" (selfdeblur.FastCoarseToFine),
 // "selfdeblur-fast-auto" (Fast with the kernel size chosen by the tool)
 // and "selfdeblur-paper" (selfdeblur.Paper, the published configuration;
 // hours per image on a CPU). A non-nil adjust changes every preset's
 // settings (for example s.WithIterations(n), or another restart Pick);
-// estimateSize is the window of "selfdeblur-default-window" (0:
-// deblur.DefaultEstimateSize, as the command).
-func DefaultBlind(adjust func(selfdeblur.Settings) selfdeblur.Settings, estimateSize int) map[string]BlindFunc {
+// deblur.DefaultRegion() for r is the command's pipeline.
+func DefaultBlind(adjust func(selfdeblur.Settings) selfdeblur.Settings, r deblur.Region) map[string]BlindFunc {
 	p := func(preset func(int) selfdeblur.Settings) func(int) selfdeblur.Settings {
 		if adjust == nil {
 			return preset
@@ -165,18 +181,16 @@ func DefaultBlind(adjust func(selfdeblur.Settings) selfdeblur.Settings, estimate
 		return func(k int) selfdeblur.Settings { return adjust(preset(k)) }
 	}
 	def := p(selfdeblur.Default)
-	if estimateSize <= 0 {
-		estimateSize = deblur.DefaultEstimateSize
-	}
 	return map[string]BlindFunc{
-		SelfDeblurDefaultName:             SelfDeblurGivenFrames(def),
-		SelfDeblurDefaultName + "-1frame": SelfDeblur(def),
-		SelfDeblurDefaultName + "-auto":   SelfDeblurAutoSize(def),
-		SelfDeblurDefaultName + "-window": SelfDeblurPipeline(def, estimateSize, deblur.DefaultMaxEstimateKernel),
-		"selfdeblur-fast":                 SelfDeblur(p(selfdeblur.Fast)),
-		"selfdeblur-c2f":                  SelfDeblur(p(selfdeblur.FastCoarseToFine)),
-		"selfdeblur-fast-auto":            SelfDeblurAutoSize(p(selfdeblur.Fast)),
-		"selfdeblur-paper":                SelfDeblur(p(selfdeblur.Paper)),
+		SelfDeblurDefaultName:                  SelfDeblurGivenFrames(def),
+		SelfDeblurDefaultName + "-1frame":      SelfDeblur(def),
+		SelfDeblurDefaultName + "-auto":        SelfDeblurAutoSize(def),
+		SelfDeblurDefaultName + "-window":      SelfDeblurPipeline(def, r),
+		SelfDeblurDefaultName + "-window-auto": SelfDeblurPipelineAutoSize(def, r),
+		"selfdeblur-fast":                      SelfDeblur(p(selfdeblur.Fast)),
+		"selfdeblur-c2f":                       SelfDeblur(p(selfdeblur.FastCoarseToFine)),
+		"selfdeblur-fast-auto":                 SelfDeblurAutoSize(p(selfdeblur.Fast)),
+		"selfdeblur-paper":                     SelfDeblur(p(selfdeblur.Paper)),
 	}
 }
 

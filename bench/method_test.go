@@ -5,6 +5,7 @@ import (
 	"math"
 	"testing"
 
+	"github.com/deblur/deblur"
 	"github.com/deblur/deblur/plane"
 	"github.com/deblur/deblur/selfdeblur"
 )
@@ -22,8 +23,12 @@ func TestSelfDeblurPipelineShapes(t *testing.T) {
 		s.Iterations, s.Gx = 4, selfdeblur.UniformSkip(8, 4)
 		return s
 	}
-	for _, c := range []struct{ k, maxKernel int }{{9, 0}, {19, 10}} {
-		img, k, err := SelfDeblurPipeline(tiny, 48, c.maxKernel)(context.Background(), y, c.k, nil)
+	for _, c := range []struct{ k, maxKernel, centre int }{{9, 0, 0}, {19, 10, 0}, {9, 0, 40}} {
+		r := deblur.Region{EstimateSize: 48, MaxEstimateKernel: c.maxKernel}
+		if c.centre > 0 { // the image fits the window, so its centre is estimated
+			r = deblur.Region{EstimateSize: 100, CentreSize: c.centre, CentreIterations: 3}
+		}
+		img, k, err := SelfDeblurPipeline(tiny, r)(context.Background(), y, c.k, nil)
 		if err != nil {
 			t.Fatalf("kernel %d: %v", c.k, err)
 		}
@@ -33,6 +38,14 @@ func TestSelfDeblurPipelineShapes(t *testing.T) {
 		if s := k.Sum(); math.Abs(s-1) > 1e-6 {
 			t.Errorf("kernel %d: sums to %v", c.k, s)
 		}
+	}
+	// Without the case's size: a frame chosen for the 48 px window, trimmed.
+	img, k, err := SelfDeblurPipelineAutoSize(tiny, deblur.Region{EstimateSize: 48})(context.Background(), y, 99, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if max := selfdeblur.AutoKernelSize(48, 48); img.W != 90 || img.H != 70 || k.W > max+2 || k.H > max+2 || math.Abs(k.Sum()-1) > 1e-6 {
+		t.Errorf("auto size: image %dx%d, kernel %dx%d summing to %v (frame %d)", img.W, img.H, k.W, k.H, k.Sum(), max)
 	}
 }
 
@@ -45,7 +58,7 @@ func TestDefaultBlindAdjust(t *testing.T) {
 		seen = append(seen, s.KernelSize)
 		s.Iterations = -1
 		return s
-	}, 0)
+	}, deblur.DefaultRegion())
 	y := plane.New(64, 64)
 	for name, f := range blind {
 		seen = seen[:0]

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/deblur/deblur"
 	"github.com/deblur/deblur/blur"
 	"github.com/deblur/deblur/metrics"
 	"github.com/deblur/deblur/plane"
@@ -213,7 +214,7 @@ func TestRunnerBlindErrorRatio(t *testing.T) {
 }
 
 func TestParseMethods(t *testing.T) {
-	m := Methods{NonBlind: map[string]Deconvolver{"rl": richardsonLucy}, Blind: DefaultBlind(nil, 0)}
+	m := Methods{NonBlind: map[string]Deconvolver{"rl": richardsonLucy}, Blind: DefaultBlind(nil, deblur.DefaultRegion())}
 	for _, ok := range []string{"blurry", "known-kernel+rl", "selfdeblur-fast", "selfdeblur-paper+rl"} {
 		if _, err := m.Parse(ok); err != nil {
 			t.Errorf("%s: %v", ok, err)
@@ -224,7 +225,7 @@ func TestParseMethods(t *testing.T) {
 			t.Errorf("%q: no error", bad)
 		}
 	}
-	if got := strings.Join(m.Patterns(), " "); got != "blurry known-kernel+{rl} selfdeblur-c2f selfdeblur-c2f+{rl} selfdeblur-default selfdeblur-default+{rl} selfdeblur-default-1frame selfdeblur-default-1frame+{rl} selfdeblur-default-auto selfdeblur-default-auto+{rl} selfdeblur-default-window selfdeblur-default-window+{rl} selfdeblur-fast selfdeblur-fast+{rl} selfdeblur-fast-auto selfdeblur-fast-auto+{rl} selfdeblur-paper selfdeblur-paper+{rl}" {
+	if got := strings.Join(m.Patterns(), " "); got != "blurry known-kernel+{rl} selfdeblur-c2f selfdeblur-c2f+{rl} selfdeblur-default selfdeblur-default+{rl} selfdeblur-default-1frame selfdeblur-default-1frame+{rl} selfdeblur-default-auto selfdeblur-default-auto+{rl} selfdeblur-default-window selfdeblur-default-window+{rl} selfdeblur-default-window-auto selfdeblur-default-window-auto+{rl} selfdeblur-fast selfdeblur-fast+{rl} selfdeblur-fast-auto selfdeblur-fast-auto+{rl} selfdeblur-paper selfdeblur-paper+{rl}" {
 		t.Errorf("patterns %q", got)
 	}
 }

@@ -21,6 +21,7 @@ func TestBenchUsageErrors(t *testing.T) {
 		{"bench", "levin", "-iters", "-1"},
 		{"bench", "levin", "-polish", "-1"},
 		{"bench", "levin", "-estimate-size", "0"},
+		{"bench", "levin", "-centre-size", "-1"},
 		{"bench", "levin", "-pick", "best"},
 		{"bench", "levin", "-cases", "["},
 		{"bench", "levin", "-ratio", "nope"},

@@ -32,7 +32,7 @@ type runFlags struct {
 	tv, lrImage, lrKernel     float64
 	quiet                     bool
 	finish                    string
-	estimateSize              int
+	estimateSize, centreSize  int
 	maxEstimateKernel         int
 	method                    string
 	restarts                  int
@@ -47,7 +47,7 @@ func newRunFlagSet(env *cliEnv, f *runFlags) *flag.FlagSet {
 	fs.StringVar(&f.kernelOut, "kernel-out", "", "kernel image `PATH` (default: OUT with -kernel.png)")
 	fs.StringVar(&f.reportOut, "report", "", "JSON report `PATH` (default: OUT with .json)")
 	fs.IntVar(&f.kernelSize, "kernel-size", 0, "blur kernel size `K` in pixels (K x K, >= 3; a little too large is safe; given, restarts alternate K with a generous frame of about 12 % of the estimation region's shorter side when that is larger and within -max-estimate-kernel; 0: chosen: restarts alternate a frame of about 12 % of the estimation region's shorter side with one of 60 % of that, the fit with the lower final objective is kept (-pick auto) and its kernel centred and trimmed to its support)")
-	fs.StringVar(&f.preset, "preset", "default", "settings preset: default (400 iterations, 2 restarts in parallel; about a minute at 255x255 on 2 cores), fast (600 iterations, one fit) or paper (the published configuration, slow)")
+	fs.StringVar(&f.preset, "preset", "default", "settings preset: default (400 iterations, 2 restarts in parallel; images up to -estimate-size: the centred -centre-size window at 600; about a minute at 255x255 on 2 cores), fast (600 iterations, one fit) or paper (the published configuration, slow)")
 	fs.StringVar(&f.method, "method", methodSelfDeblur, "blind `METHOD`: selfdeblur, or deep-deblur / deep-deblur-slack (Algorithms 1 / 2 of the deep generative priors method, with the shipped digit and kernel generators: 28x28 gray digits only)")
 	fs.IntVar(&f.iters, "iters", 0, "iterations, or steps (0: the preset's; deep-deblur 6000, deep-deblur-slack 10000; fewer cut deep-deblur's step schedule short)")
 	fs.IntVar(&f.restarts, "restarts", 0, "random restarts (0: the method's): selfdeblur fits with seeds SEED, SEED+1, ... run concurrently, one kept by -pick (default preset 2, others 1); deep-deblur* restarts run as one batch (10)")
@@ -67,6 +67,7 @@ func newRunFlagSet(env *cliEnv, f *runFlags) *flag.FlagSet {
 	fs.StringVar(&f.finish, "finish", "auto", "non-blind `METHOD` that makes the output: every channel of the input deconvolved with the estimated kernel (auto: irls up to 0.3 megapixels, else hyperlaplacian or, for very large images, its faster variants; "+strings.Join(deconv.Methods(), ", ")+"), or none for SelfDeblur's own image (colour: its luma with the blurry chroma)")
 	fs.IntVar(&f.maxEstimateKernel, "max-estimate-kernel", deblur.DefaultMaxEstimateKernel, "estimate kernels larger than `N` px on the image shrunk by the smallest integer factor that brings them to N or less, then resample the kernel (0: always at full size; needs a -finish method)")
 	fs.IntVar(&f.estimateSize, "estimate-size", deblur.DefaultEstimateSize, "estimate the kernel on the most informative `N` x N window of larger images (0: always the whole image; needs a -finish method)")
+	fs.IntVar(&f.centreSize, "centre-size", deblur.DefaultCentreSize, fmt.Sprintf("estimate the kernel of images up to -estimate-size on their centred `N` x N window, with %d iterations unless -iters is given (0: the whole image; frames are sized for the whole image)", deblur.DefaultCentreIterations))
 	fs.Usage = func() {
 		fmt.Fprintln(env.stderr, "Usage: deblur [flags] IN.(png|jpg)")
 		fmt.Fprintln(env.stderr, "       deblur -method deep-deblur|deep-deblur-slack [flags] DIGIT.png   (28x28 gray)")
@@ -178,6 +179,9 @@ func runDeblur(env *cliEnv, args []string) error {
 	if f.estimateSize < 0 {
 		return usagef("-estimate-size %d: must be 0 or positive", f.estimateSize)
 	}
+	if f.centreSize < 0 {
+		return usagef("-centre-size %d: must be 0 or positive", f.centreSize)
+	}
 	switch f.finish {
 	case "auto", "none":
 	default:
@@ -240,8 +244,7 @@ func runDeblur(env *cliEnv, args []string) error {
 		opt.Finish = f.finish
 	}
 	if opt.Finish != "" {
-		opt.EstimateSize = f.estimateSize
-		opt.MaxEstimateKernel = f.maxEstimateKernel
+		opt.Region = commandRegion(f.estimateSize, f.maxEstimateKernel, f.centreSize, f.iters)
 	}
 	if !f.quiet {
 		opt.SelfDeblur.Recorder = &progressPrinter{w: env.stderr, tty: env.stderrIsTTY}
@@ -256,7 +259,7 @@ func runDeblur(env *cliEnv, args []string) error {
 		}
 		return runErr
 	}
-	rep := newRunReport(in, outs, methodSelfDeblur, s, res, runErr)
+	rep := newRunReport(in, outs, methodSelfDeblur, res.Settings, res, runErr)
 	rep.KernelSizeAuto = autoSize
 	w := res.Window
 	rep.Window = &[4]int{w.Min.X, w.Min.Y, w.Dx(), w.Dy()}
@@ -267,7 +270,7 @@ func runDeblur(env *cliEnv, args []string) error {
 			rep.Colour = "kernel estimated on BT.601 luma; every RGB channel deconvolved with it (" + opt.Finish + ")"
 		}
 	}
-	return finishRun(env, f.quiet, outs, res, rep, runErr, "iterations", s.Iterations)
+	return finishRun(env, f.quiet, outs, res, rep, runErr, "iterations", res.Settings.Iterations)
 }
 
 type outputSet struct{ image, kernel, report string }
@@ -353,3 +356,14 @@ func selfdeblurThreads(s selfdeblur.Settings) {
 
 // backendName names the GEMM backend and the element-wise loops' build.
 func backendName() string { return blas.Backend() + "; element-wise loops: " + vec.Backend() }
+
+// commandRegion is the estimation region of the command's flags: the
+// centred window runs deblur.DefaultCentreIterations unless -iters (iters
+// above 0) asked for a number.
+func commandRegion(estimateSize, maxEstimateKernel, centreSize, iters int) deblur.Region {
+	r := deblur.Region{EstimateSize: estimateSize, MaxEstimateKernel: maxEstimateKernel, CentreSize: centreSize}
+	if iters == 0 {
+		r.CentreIterations = deblur.DefaultCentreIterations
+	}
+	return r
+}

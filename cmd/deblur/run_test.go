@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/deblur/deblur"
 	"github.com/deblur/deblur/imageio"
 	"github.com/deblur/deblur/plane"
 )
@@ -132,6 +133,7 @@ func TestRunErrors(t *testing.T) {
 		{"no input", []string{"-kernel-size", "5"}, 2, "exactly one input"},
 		{"negative kernel size", []string{"-kernel-size", "-1", gray}, 2, "at least 3"},
 		{"negative estimate size", []string{"-estimate-size", "-1", gray}, 2, "-estimate-size"},
+		{"negative centre size", []string{"-centre-size", "-1", gray}, 2, "-centre-size"},
 		{"negative max estimate kernel", []string{"-max-estimate-kernel", "-1", gray}, 2, "-max-estimate-kernel"},
 		{"bad finish", []string{"-finish", "magic", gray}, 2, "magic"},
 		{"negative polish", []string{"-kernel-size", "5", "-polish", "-1", gray}, 2, "-polish"},
@@ -278,6 +280,39 @@ func TestRunAutoKernelSizeAndWindow(t *testing.T) {
 	}
 	if rep.Scale != 2 || rep.Kernel.Width < 19 || rep.Kernel.Height < 19 || len(rep.Window) != 4 || rep.Window[2] != 48 || rep.Window[3] != 48 {
 		t.Errorf("shrunk estimate, report: %s", data)
+	}
+}
+
+// TestRunCentreWindow: an image within -estimate-size but larger than
+// -centre-size is estimated on its centred window, and the report says so;
+// the window runs deblur.DefaultCentreIterations unless -iters is given.
+func TestRunCentreWindow(t *testing.T) {
+	dir := t.TempDir()
+	gray, _ := writeBlurry(t, dir)
+	out := filepath.Join(dir, "centre.png")
+	code, _, stderr := runCLI("-estimate-size", "60", "-centre-size", "32", "-kernel-size", "5", "-iters", "6", "-width", "8", "-skip", "4", "-q", "-o", out, gray)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var rep struct {
+		Window     []int `json:"estimation_window"`
+		Iterations int   `json:"iterations"`
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "centre.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(data, &rep); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(rep.Window, []int{8, 8, 32, 32}) || rep.Iterations != 6 {
+		t.Errorf("report: window %v after %d iterations, want [8 8 32 32] after 6", rep.Window, rep.Iterations)
+	}
+	if r := commandRegion(320, 31, 200, 0); r.CentreIterations != deblur.DefaultCentreIterations || r != deblur.DefaultRegion() {
+		t.Errorf("default flags: region %+v, want %+v", r, deblur.DefaultRegion())
+	}
+	if r := commandRegion(320, 31, 200, 50); r.CentreIterations != 0 {
+		t.Errorf("-iters 50: the centre window runs %d iterations, want -iters' (0)", r.CentreIterations)
 	}
 }
 

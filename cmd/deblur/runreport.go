@@ -19,7 +19,7 @@ type runReport struct {
 	Method      string            `json:"method"`
 	Input       string            `json:"input"`
 	Outputs     map[string]string `json:"outputs"`
-	Settings    any               `json:"settings"`
+	Settings    any               `json:"settings"` // as the estimate ran: deblur.Result.Settings
 	Iterations  int               `json:"iterations"`
 	Completed   bool              `json:"completed"`
 	Error       string            `json:"error,omitempty"`
