@@ -179,6 +179,7 @@ func TestBlindCentreWindow(t *testing.T) {
 		"frame over half the window": {r, 25},
 		"image within the window":    {Region{EstimateSize: 100, CentreSize: 96, CentreIterations: 4}, 9},
 		"no estimate window":         {Region{CentreSize: 48, CentreIterations: 4}, 9},
+		"automatic kernel size":      {r.ForAutoKernelSize(), 9},
 	} {
 		s.KernelSize = c.k
 		res, err := BlindPlanes(context.Background(), blurry, Options{SelfDeblur: s, Region: c.r, Finish: "wiener"})

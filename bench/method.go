@@ -120,7 +120,8 @@ func SelfDeblurPipeline(preset func(k int) selfdeblur.Settings, r deblur.Region)
 // SelfDeblurPipelineAutoSize is SelfDeblurPipeline ignoring the case's
 // kernel size, as the command does without -kernel-size: the frames are
 // selfdeblur.AutoKernelSize of deblur.EstimationRegion and
-// selfdeblur.AutoKernelSizes, and the estimate is trimmed.
+// selfdeblur.AutoKernelSizes, the region r.ForAutoKernelSize(), and the
+// estimate is trimmed.
 func SelfDeblurPipelineAutoSize(preset func(k int) selfdeblur.Settings, r deblur.Region) BlindFunc {
 	return pipeline(preset, r, true)
 }
@@ -131,6 +132,7 @@ func pipeline(preset func(k int) selfdeblur.Settings, r deblur.Region, autoSize 
 		var s selfdeblur.Settings
 		trim := autoSize
 		if autoSize {
+			r = r.ForAutoKernelSize()
 			s = preset(selfdeblur.AutoKernelSize(ew, eh))
 			s.RestartKernelSizes = selfdeblur.AutoKernelSizes(s.KernelSize, s.Restarts)
 		} else {

@@ -44,7 +44,7 @@ func runBench(env *cliEnv, args []string) error {
 	polish := fs.Int("polish", 0, "SelfDeblur presets: `N` kernel polish steps after the joint fit (0: none, the presets'); results go under the same method names, so give such a run its own -out")
 	iters := fs.Int("iters", 0, "SelfDeblur presets (selfdeblur-default*, -fast*, -c2f, -paper): `N` iterations, schedule scaled (0: the preset's); results go under the same method names, so give such a run its own -out")
 	estimateSize := fs.Int("estimate-size", deblur.DefaultEstimateSize, "selfdeblur-default-window: estimate the kernel on the most informative `N` x N window of larger images, as the command's -estimate-size; give a run with another N its own -out")
-	centreSize := fs.Int("centre-size", deblur.DefaultCentreSize, "selfdeblur-default-window: estimate images up to -estimate-size on their centred `N` x N window, as the command's -centre-size (0: the whole image); give a run with another N its own -out")
+	centreSize := fs.Int("centre-size", deblur.DefaultCentreSize, "selfdeblur-default-window: estimate images up to -estimate-size on their centred `N` x N window, as the command's -centre-size with -kernel-size (0: the whole image; -window-auto never does); give a run with another N its own -out")
 	pick := fs.String("pick", "", "SelfDeblur presets: which restart is kept, auto, sharpest or objective (empty: the preset's); give such a run its own -out")
 	var mf mnistFlags
 	addMNISTFlags(fs, &mf)

@@ -67,7 +67,7 @@ func newRunFlagSet(env *cliEnv, f *runFlags) *flag.FlagSet {
 	fs.StringVar(&f.finish, "finish", "auto", "non-blind `METHOD` that makes the output: every channel of the input deconvolved with the estimated kernel (auto: irls up to 0.3 megapixels, else hyperlaplacian or, for very large images, its faster variants; "+strings.Join(deconv.Methods(), ", ")+"), or none for SelfDeblur's own image (colour: its luma with the blurry chroma)")
 	fs.IntVar(&f.maxEstimateKernel, "max-estimate-kernel", deblur.DefaultMaxEstimateKernel, "estimate kernels larger than `N` px on the image shrunk by the smallest integer factor that brings them to N or less, then resample the kernel (0: always at full size; needs a -finish method)")
 	fs.IntVar(&f.estimateSize, "estimate-size", deblur.DefaultEstimateSize, "estimate the kernel on the most informative `N` x N window of larger images (0: always the whole image; needs a -finish method)")
-	fs.IntVar(&f.centreSize, "centre-size", deblur.DefaultCentreSize, fmt.Sprintf("estimate the kernel of images up to -estimate-size on their centred `N` x N window, with %d iterations unless -iters is given (0: the whole image; frames are sized for the whole image)", deblur.DefaultCentreIterations))
+	fs.IntVar(&f.centreSize, "centre-size", deblur.DefaultCentreSize, fmt.Sprintf("with -kernel-size, estimate the kernel of images up to -estimate-size on their centred `N` x N window, with %d iterations unless -iters is given (0: the whole image; frames are sized for the whole image)", deblur.DefaultCentreIterations))
 	fs.Usage = func() {
 		fmt.Fprintln(env.stderr, "Usage: deblur [flags] IN.(png|jpg)")
 		fmt.Fprintln(env.stderr, "       deblur -method deep-deblur|deep-deblur-slack [flags] DIGIT.png   (28x28 gray)")
@@ -245,6 +245,9 @@ func runDeblur(env *cliEnv, args []string) error {
 	}
 	if opt.Finish != "" {
 		opt.Region = commandRegion(f.estimateSize, f.maxEstimateKernel, f.centreSize, f.iters)
+		if autoSize {
+			opt.Region = opt.Region.ForAutoKernelSize()
+		}
 	}
 	if !f.quiet {
 		opt.SelfDeblur.Recorder = &progressPrinter{w: env.stderr, tty: env.stderrIsTTY}

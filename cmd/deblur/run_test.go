@@ -283,9 +283,10 @@ func TestRunAutoKernelSizeAndWindow(t *testing.T) {
 	}
 }
 
-// TestRunCentreWindow: an image within -estimate-size but larger than
-// -centre-size is estimated on its centred window, and the report says so;
-// the window runs deblur.DefaultCentreIterations unless -iters is given.
+// TestRunCentreWindow: with -kernel-size, an image within -estimate-size
+// but larger than -centre-size is estimated on its centred window, and the
+// report says so; without, on the whole image. The window runs
+// deblur.DefaultCentreIterations unless -iters is given.
 func TestRunCentreWindow(t *testing.T) {
 	dir := t.TempDir()
 	gray, _ := writeBlurry(t, dir)
@@ -307,6 +308,21 @@ func TestRunCentreWindow(t *testing.T) {
 	}
 	if !slices.Equal(rep.Window, []int{8, 8, 32, 32}) || rep.Iterations != 6 {
 		t.Errorf("report: window %v after %d iterations, want [8 8 32 32] after 6", rep.Window, rep.Iterations)
+	}
+	// Without -kernel-size the whole image is estimated (Region.ForAutoKernelSize).
+	code, _, stderr = runCLI("-estimate-size", "60", "-centre-size", "32", "-iters", "6", "-width", "8", "-skip", "4", "-q", "-o", out, gray)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if data, err = os.ReadFile(filepath.Join(dir, "centre.json")); err != nil {
+		t.Fatal(err)
+	}
+	rep.Window = nil
+	if err := json.Unmarshal(data, &rep); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(rep.Window, []int{0, 0, 48, 48}) {
+		t.Errorf("kernel size chosen: window %v, want the whole image [0 0 48 48]", rep.Window)
 	}
 	if r := commandRegion(320, 31, 200, 0); r.CentreIterations != deblur.DefaultCentreIterations || r != deblur.DefaultRegion() {
 		t.Errorf("default flags: region %+v, want %+v", r, deblur.DefaultRegion())
