@@ -185,7 +185,8 @@ func BlindPlanes(ctx context.Context, im *imageio.Image, o Options) (*Result, er
 		switch {
 		case centre:
 			cw, ch := min(o.CentreSize, small.W), min(o.CentreSize, small.H)
-			sw = image.Rect((small.W-cw)/2, (small.H-ch)/2, (small.W-cw)/2+cw, (small.H-ch)/2+ch)
+			x0, y0 := (small.W-cw)/2, (small.H-ch)/2
+			sw = image.Rect(x0, y0, x0+cw, y0+ch)
 		case o.EstimateSize > 0 && (small.W > o.EstimateSize || small.H > o.EstimateSize):
 			x0, y0 := informativeWindow(small, o.EstimateSize)
 			sw = image.Rect(x0, y0, x0+min(o.EstimateSize, small.W), y0+min(o.EstimateSize, small.H))
