@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"math"
 	"os"
 	"path/filepath"
@@ -76,13 +75,7 @@ func TestRunDeepPriorMethods(t *testing.T) {
 				Values        [][]float64
 			} `json:"kernel"`
 		}
-		data, err := os.ReadFile(filepath.Join(dir, method+".json"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := json.Unmarshal(data, &rep); err != nil {
-			t.Fatal(err)
-		}
+		data := readReport(t, filepath.Join(dir, method+".json"), &rep)
 		sum := 0.0
 		for _, row := range rep.Kernel.Values {
 			for _, v := range row {
@@ -138,18 +131,12 @@ func TestRunKernelPrior(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	data, err := os.ReadFile(filepath.Join(dir, "prior.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	// The 9x9 estimate is centred for the finish, so its frame may grow.
 	var rep struct {
 		Settings struct{ KernelNet string }
 		Kernel   struct{ Width, Height int }
 	}
-	if err := json.Unmarshal(data, &rep); err != nil {
-		t.Fatal(err)
-	}
+	data := readReport(t, filepath.Join(dir, "prior.json"), &rep)
 	if rep.Settings.KernelNet != "prior" || rep.Kernel.Width < 9 || rep.Kernel.Height < 9 || rep.Kernel.Width%2 == 0 || rep.Kernel.Height%2 == 0 {
 		t.Errorf("report: %s", data)
 	}

@@ -15,6 +15,20 @@ import (
 )
 
 // writeBlurry writes a 48x48 textured gray PNG (and a colour one) for runs.
+// readReport decodes the JSON report at path into v (fields not in it keep
+// their values) and returns its text for failure messages.
+func readReport(t *testing.T, path string, v any) []byte {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(data, v); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return data
+}
+
 func writeBlurry(t *testing.T, dir string) (gray, colour string) {
 	t.Helper()
 	p := plane.New(48, 48)
@@ -82,13 +96,7 @@ func TestRunWritesImageKernelAndReport(t *testing.T) {
 			RestartSharpness []float64 `json:"restart_sharpness"`
 			RestartPick      string    `json:"restart_pick"`
 		}
-		data, err := os.ReadFile(base + ".json")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := json.Unmarshal(data, &rep); err != nil {
-			t.Fatal(err)
-		}
+		data := readReport(t, base+".json", &rep)
 		sum := 0.0
 		for _, row := range rep.Kernel.Values {
 			for _, v := range row {
@@ -248,13 +256,7 @@ func TestRunAutoKernelSizeAndWindow(t *testing.T) {
 		} `json:"settings"`
 		Kernel struct{ Width, Height int } `json:"kernel"`
 	}
-	data, err := os.ReadFile(filepath.Join(dir, "auto.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(data, &rep); err != nil {
-		t.Fatal(err)
-	}
+	data := readReport(t, filepath.Join(dir, "auto.json"), &rep)
 	// The default preset's two restarts fit a 9 and a 5 px frame.
 	if !rep.Auto || rep.Settings.KernelSize != 9 || !slices.Equal(rep.Settings.RestartKernelSizes, []int{9, 5}) ||
 		rep.Kernel.Width < 3 || rep.Kernel.Height < 3 || len(rep.Window) != 4 ||
@@ -271,13 +273,8 @@ func TestRunAutoKernelSizeAndWindow(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	if data, err = os.ReadFile(filepath.Join(dir, "auto.json")); err != nil {
-		t.Fatal(err)
-	}
 	rep.Window = nil
-	if err := json.Unmarshal(data, &rep); err != nil {
-		t.Fatal(err)
-	}
+	data = readReport(t, filepath.Join(dir, "auto.json"), &rep)
 	if rep.Scale != 2 || rep.Kernel.Width < 19 || rep.Kernel.Height < 19 || len(rep.Window) != 4 || rep.Window[2] != 48 || rep.Window[3] != 48 {
 		t.Errorf("shrunk estimate, report: %s", data)
 	}
@@ -299,13 +296,7 @@ func TestRunCentreWindow(t *testing.T) {
 		Window     []int `json:"estimation_window"`
 		Iterations int   `json:"iterations"`
 	}
-	data, err := os.ReadFile(filepath.Join(dir, "centre.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(data, &rep); err != nil {
-		t.Fatal(err)
-	}
+	readReport(t, filepath.Join(dir, "centre.json"), &rep)
 	if !slices.Equal(rep.Window, []int{8, 8, 32, 32}) || rep.Iterations != 6 {
 		t.Errorf("report: window %v after %d iterations, want [8 8 32 32] after 6", rep.Window, rep.Iterations)
 	}
@@ -314,13 +305,8 @@ func TestRunCentreWindow(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	if data, err = os.ReadFile(filepath.Join(dir, "centre.json")); err != nil {
-		t.Fatal(err)
-	}
 	rep.Window = nil
-	if err := json.Unmarshal(data, &rep); err != nil {
-		t.Fatal(err)
-	}
+	readReport(t, filepath.Join(dir, "centre.json"), &rep)
 	if !slices.Equal(rep.Window, []int{0, 0, 48, 48}) {
 		t.Errorf("kernel size chosen: window %v, want the whole image [0 0 48 48]", rep.Window)
 	}
@@ -359,14 +345,8 @@ func TestRunGivenKernelSizeFrames(t *testing.T) {
 		if code != 0 {
 			t.Fatalf("exit %d: %s", code, stderr)
 		}
-		data, err := os.ReadFile(filepath.Join(dir, "given.json"))
-		if err != nil {
-			t.Fatal(err)
-		}
 		rep.Settings.RestartKernelSizes = nil
-		if err := json.Unmarshal(data, &rep); err != nil {
-			t.Fatal(err)
-		}
+		data := readReport(t, filepath.Join(dir, "given.json"), &rep)
 		if rep.Settings.KernelSize != c.size || !slices.Equal(rep.Settings.RestartKernelSizes, c.frames) ||
 			rep.Kernel.Width < 3 || rep.Kernel.Width > c.size+2 || rep.Kernel.Height < 3 || rep.Kernel.Height > c.size+2 {
 			t.Errorf("-max-estimate-kernel %s: report: %s", c.maxKernel, data)
@@ -384,19 +364,13 @@ func TestRunPolishFlag(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	data, err := os.ReadFile(strings.TrimSuffix(out, ".png") + ".json")
-	if err != nil {
-		t.Fatal(err)
-	}
 	var rep struct {
 		Settings struct {
 			PolishIterations int
 		} `json:"settings"`
 		PolishLoss *float64 `json:"polish_loss"`
 	}
-	if err := json.Unmarshal(data, &rep); err != nil {
-		t.Fatal(err)
-	}
+	data := readReport(t, strings.TrimSuffix(out, ".png")+".json", &rep)
 	if rep.Settings.PolishIterations != 20 || rep.PolishLoss == nil || !(*rep.PolishLoss > 0) || *rep.PolishLoss >= 1 {
 		t.Errorf("polish not reported: %s", data)
 	}
