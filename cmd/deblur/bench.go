@@ -30,6 +30,30 @@ func benchMethods() bench.Methods {
 	return bench.Methods{NonBlind: nb, Blind: bench.DefaultBlind(nil, deblur.DefaultRegion()), Ratio: ratio}
 }
 
+// presetAdjust holds the bench flags that change every SelfDeblur preset.
+type presetAdjust struct {
+	iters, polish int              // 0: the preset's
+	pick          *selfdeblur.Pick // nil: the preset's
+	seed          uint64           // 0: the preset's
+}
+
+// apply returns s with the flags that were set applied.
+func (a presetAdjust) apply(s selfdeblur.Settings) selfdeblur.Settings {
+	if a.iters > 0 {
+		s = s.WithIterations(a.iters)
+	}
+	if a.polish > 0 {
+		s.PolishIterations = a.polish
+	}
+	if a.pick != nil {
+		s.Pick = *a.pick
+	}
+	if a.seed > 0 {
+		s.Seed = a.seed
+	}
+	return s
+}
+
 func runBench(env *cliEnv, args []string) error {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	fs.SetOutput(env.stderr)
@@ -46,6 +70,7 @@ func runBench(env *cliEnv, args []string) error {
 	estimateSize := fs.Int("estimate-size", deblur.DefaultEstimateSize, "selfdeblur-default-window: estimate the kernel on the most informative `N` x N window of larger images, as the command's -estimate-size; give a run with another N its own -out")
 	centreSize := fs.Int("centre-size", deblur.DefaultCentreSize, "selfdeblur-default-window: estimate images up to -estimate-size on their centred `N` x N window, as the command's -centre-size with -kernel-size (0: the whole image; -window-auto never does); give a run with another N its own -out")
 	pick := fs.String("pick", "", "SelfDeblur presets: which restart is kept, auto, sharpest or objective (empty: the preset's); give such a run its own -out")
+	fitSeed := fs.Uint64("fit-seed", 0, "SelfDeblur presets: `SEED` of the first fit, restarts taking SEED+1, ... (0: the preset's, 1); another seed measures how much a figure owes to the draw; give such a run its own -out")
 	var mf mnistFlags
 	addMNISTFlags(fs, &mf)
 	fs.Usage = func() {
@@ -94,18 +119,11 @@ func runBench(env *cliEnv, args []string) error {
 			return usagef("bench: -pick %q: want auto, sharpest or objective", *pick)
 		}
 	}
-	methods.Blind = bench.DefaultBlind(func(s selfdeblur.Settings) selfdeblur.Settings {
-		if *iters > 0 {
-			s = s.WithIterations(*iters)
-		}
-		if *polish > 0 {
-			s.PolishIterations = *polish
-		}
-		if *pick != "" {
-			s.Pick = p
-		}
-		return s
-	}, commandRegion(*estimateSize, deblur.DefaultMaxEstimateKernel, *centreSize, *iters))
+	adjust := presetAdjust{iters: *iters, polish: *polish, seed: *fitSeed}
+	if *pick != "" {
+		adjust.pick = &p
+	}
+	methods.Blind = bench.DefaultBlind(adjust.apply, commandRegion(*estimateSize, deblur.DefaultMaxEstimateKernel, *centreSize, *iters))
 	switch name {
 	case "levin", "lai":
 		if err := onlyFor(fs, "bench "+name+" (mnist only)", mnistFlagNames...); err != nil {
