@@ -25,6 +25,7 @@ func TestBenchUsageErrors(t *testing.T) {
 		{"bench", "levin", "-estimate-size", "0"},
 		{"bench", "levin", "-centre-size", "-1"},
 		{"bench", "levin", "-pick", "best"},
+		{"bench", "levin", "-fit-seed", "-1"},
 		{"bench", "levin", "-cases", "["},
 		{"bench", "levin", "-ratio", "nope"},
 		{"bench", "levin", "-bogus"},
