@@ -81,6 +81,9 @@ func TestBenchLevinResumes(t *testing.T) {
 
 func TestPresetAdjust(t *testing.T) {
 	def := selfdeblur.Default(19)
+	if def.Seed == 7 || def.Pick == selfdeblur.PickObjective {
+		t.Fatalf("the test needs a preset that differs: seed %d pick %v", def.Seed, def.Pick)
+	}
 	if got := (presetAdjust{}).apply(def); got.Seed != def.Seed || got.Iterations != def.Iterations || got.Pick != def.Pick || got.PolishIterations != def.PolishIterations {
 		t.Errorf("no flags changed the preset: seed %d iters %d pick %v polish %d", got.Seed, got.Iterations, got.Pick, got.PolishIterations)
 	}
@@ -88,8 +91,5 @@ func TestPresetAdjust(t *testing.T) {
 	got := presetAdjust{iters: 300, polish: 50, pick: &pick, seed: 7}.apply(def)
 	if got.Seed != 7 || got.Iterations != 300 || got.Pick != selfdeblur.PickObjective || got.PolishIterations != 50 {
 		t.Errorf("adjusted: seed %d iters %d pick %v polish %d", got.Seed, got.Iterations, got.Pick, got.PolishIterations)
-	}
-	if def.Seed == 7 || def.Pick == selfdeblur.PickObjective {
-		t.Fatalf("the test needs a preset that differs: seed %d pick %v", def.Seed, def.Pick)
 	}
 }
