@@ -5,7 +5,7 @@
 // to estimate the kernel (and the image), optionally finish with non-blind
 // deconvolution, and encode the image, the kernel and a report. This
 // package is the entry point for Go programs; the methods live in their own
-// packages (selfdeblur, ...) and report progress through report.Recorder.
+// packages (selfdeblur, ...) and report progress through progress.Recorder.
 //
 // Colour images: the kernel is always estimated on the BT.601 luma. Blind
 // with a non-blind finish (Options.Finish, as the command runs it)

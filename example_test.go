@@ -8,7 +8,7 @@ import (
 	"math"
 
 	"github.com/deblur/deblur"
-	"github.com/deblur/deblur/report"
+	"github.com/deblur/deblur/progress"
 	"github.com/deblur/deblur/selfdeblur"
 )
 
@@ -28,7 +28,7 @@ func ExampleSelfDeblur() {
 	s.Iterations = 20
 	s.Seed = 42
 	s.ReportEvery = 10
-	s.Recorder = report.Func(func(p report.Progress) {
+	s.Recorder = progress.Func(func(p progress.Event) {
 		fmt.Printf("iteration %d of %d (finished: %v)\n", p.Iter, p.Total, p.Finished)
 	})
 	res, err := deblur.SelfDeblur(context.Background(), img, s)

@@ -11,7 +11,7 @@ import (
 	"github.com/deblur/deblur/imageio"
 	"github.com/deblur/deblur/metrics"
 	"github.com/deblur/deblur/plane"
-	"github.com/deblur/deblur/report"
+	"github.com/deblur/deblur/progress"
 	"github.com/deblur/deblur/selfdeblur"
 )
 
@@ -131,7 +131,7 @@ func TestBlindWindowCancelledReturnsInput(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	s := selfdeblur.Fast(9)
 	s.Gx = selfdeblur.UniformSkip(8, 4)
-	s.Recorder = report.Func(func(report.Progress) { cancel() })
+	s.Recorder = progress.Func(func(progress.Event) { cancel() })
 	res, err := BlindPlanes(ctx, blurry, Options{SelfDeblur: s, Region: Region{EstimateSize: 48}, Finish: "wiener"})
 	if err == nil || res == nil {
 		t.Fatalf("result %v, error %v: want the partial result with ctx's error", res, err)

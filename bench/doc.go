@@ -10,5 +10,5 @@
 // level of a parameter (noise level, blur length).
 //
 // Runs resume: a case whose result file exists is not run again. Progress
-// goes to a report.Recorder; the package never prints.
+// goes to a progress.Recorder; the package never prints.
 package bench

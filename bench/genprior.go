@@ -7,7 +7,7 @@ import (
 	"github.com/deblur/deblur/genprior"
 	"github.com/deblur/deblur/imageio"
 	"github.com/deblur/deblur/plane"
-	"github.com/deblur/deblur/report"
+	"github.com/deblur/deblur/progress"
 )
 
 // DeepDeblur returns a BlindFunc running Algorithm 1 of the deep generative
@@ -16,7 +16,7 @@ import (
 // runner's). The blurry image must have gi's size; the kernel size argument
 // is ignored, since gk fixes it.
 func DeepDeblur(gi, gk genprior.Generator, s genprior.Alg1Settings) BlindFunc {
-	return func(ctx context.Context, y *plane.Plane, _ int, rec report.Recorder) (*plane.Plane, *plane.Plane, error) {
+	return func(ctx context.Context, y *plane.Plane, _ int, rec progress.Recorder) (*plane.Plane, *plane.Plane, error) {
 		s.Recorder = rec
 		r, err := genprior.Deblur(ctx, imageio.NewGray(y), gi, gk, s)
 		if err != nil {
@@ -29,7 +29,7 @@ func DeepDeblur(gi, gk genprior.Generator, s genprior.Alg1Settings) BlindFunc {
 // DeepDeblurSlack is DeepDeblur for Algorithm 2 (genprior.DeblurSlack); the
 // image is the free image i.
 func DeepDeblurSlack(gi, gk genprior.Generator, s genprior.Alg2Settings) BlindFunc {
-	return func(ctx context.Context, y *plane.Plane, _ int, rec report.Recorder) (*plane.Plane, *plane.Plane, error) {
+	return func(ctx context.Context, y *plane.Plane, _ int, rec progress.Recorder) (*plane.Plane, *plane.Plane, error) {
 		s.Recorder = rec
 		r, err := genprior.DeblurSlack(ctx, imageio.NewGray(y), gi, gk, s)
 		if err != nil {
@@ -46,7 +46,7 @@ func DeepDeblurSlack(gi, gk genprior.Generator, s genprior.Alg2Settings) BlindFu
 // s deblurs it. The output is scored against the projection, its own
 // ground truth. The case must come from a synthesised dataset (MNIST).
 func RangeReference(gi, gk genprior.Generator, p genprior.ProjectSettings, s genprior.Alg1Settings) ReferenceFunc {
-	return func(ctx context.Context, smp *Sample, rec report.Recorder) (*imageio.Image, *plane.Plane, *imageio.Image, error) {
+	return func(ctx context.Context, smp *Sample, rec progress.Recorder) (*imageio.Image, *plane.Plane, *imageio.Image, error) {
 		if smp.Degrade == nil {
 			return nil, nil, nil, fmt.Errorf("the range row needs a synthesised dataset (its cases re-blur the projected image)")
 		}

@@ -10,7 +10,7 @@ import (
 	"github.com/deblur/deblur"
 	"github.com/deblur/deblur/imageio"
 	"github.com/deblur/deblur/plane"
-	"github.com/deblur/deblur/report"
+	"github.com/deblur/deblur/progress"
 	"github.com/deblur/deblur/selfdeblur"
 )
 
@@ -24,7 +24,7 @@ type Deconvolver func(ctx context.Context, y, k *plane.Plane) (*plane.Plane, err
 // estimates a kernelSize x kernelSize convolution kernel and the sharp
 // image (y's size). It sends progress to rec, which may be nil. Colour
 // images are given as their BT.601 luma.
-type BlindFunc func(ctx context.Context, y *plane.Plane, kernelSize int, rec report.Recorder) (img, k *plane.Plane, err error)
+type BlindFunc func(ctx context.Context, y *plane.Plane, kernelSize int, rec progress.Recorder) (img, k *plane.Plane, err error)
 
 // ReferenceFunc is a reference row that may use a case's ground truth, such
 // as the deep-generative-priors paper's "image already in the generator's
@@ -32,7 +32,7 @@ type BlindFunc func(ctx context.Context, y *plane.Plane, kernelSize int, rec rep
 // image, the kernel it used (nil for none) and the ground truth that image
 // is scored against (nil: the case's sharp image). It sends progress to
 // rec, which may be nil.
-type ReferenceFunc func(ctx context.Context, s *Sample, rec report.Recorder) (out *imageio.Image, k *plane.Plane, truth *imageio.Image, err error)
+type ReferenceFunc func(ctx context.Context, s *Sample, rec progress.Recorder) (out *imageio.Image, k *plane.Plane, truth *imageio.Image, err error)
 
 // Methods is what a run can use: non-blind, blind and reference methods by
 // name, the non-blind method that defines the error ratio of blind rows
@@ -55,7 +55,7 @@ type Methods struct {
 // SelfDeblur returns a BlindFunc running selfdeblur.Run with the settings
 // preset(kernelSize) (e.g. selfdeblur.Fast or selfdeblur.Paper).
 func SelfDeblur(preset func(k int) selfdeblur.Settings) BlindFunc {
-	return func(ctx context.Context, y *plane.Plane, kernelSize int, rec report.Recorder) (*plane.Plane, *plane.Plane, error) {
+	return func(ctx context.Context, y *plane.Plane, kernelSize int, rec progress.Recorder) (*plane.Plane, *plane.Plane, error) {
 		s := preset(kernelSize)
 		s.Recorder = rec
 		r, err := selfdeblur.Run(ctx, y, s)
@@ -73,7 +73,7 @@ func SelfDeblur(preset func(k int) selfdeblur.Settings) BlindFunc {
 // trimmed (selfdeblur.CentreKernel, selfdeblur.TrimKernel at 5 % of the
 // peak).
 func SelfDeblurAutoSize(preset func(k int) selfdeblur.Settings) BlindFunc {
-	return func(ctx context.Context, y *plane.Plane, _ int, rec report.Recorder) (*plane.Plane, *plane.Plane, error) {
+	return func(ctx context.Context, y *plane.Plane, _ int, rec progress.Recorder) (*plane.Plane, *plane.Plane, error) {
 		k := selfdeblur.AutoKernelSize(y.W, y.H)
 		s := preset(k)
 		s.RestartKernelSizes = selfdeblur.AutoKernelSizes(k, s.Restarts)
@@ -93,7 +93,7 @@ func SelfDeblurAutoSize(preset func(k int) selfdeblur.Settings) BlindFunc {
 // kernel size on an image it estimates whole. Where GivenKernelSizes
 // returns nil it is SelfDeblur.
 func SelfDeblurGivenFrames(preset func(k int) selfdeblur.Settings) BlindFunc {
-	return func(ctx context.Context, y *plane.Plane, kernelSize int, rec report.Recorder) (*plane.Plane, *plane.Plane, error) {
+	return func(ctx context.Context, y *plane.Plane, kernelSize int, rec progress.Recorder) (*plane.Plane, *plane.Plane, error) {
 		s := preset(kernelSize)
 		s, _ = selfdeblur.WithGivenFrames(s, y.W, y.H, 0)
 		s.Recorder = rec
@@ -127,7 +127,7 @@ func SelfDeblurPipelineAutoSize(preset func(k int) selfdeblur.Settings, r deblur
 }
 
 func pipeline(preset func(k int) selfdeblur.Settings, r deblur.Region, autoSize bool) BlindFunc {
-	return func(ctx context.Context, y *plane.Plane, kernelSize int, rec report.Recorder) (*plane.Plane, *plane.Plane, error) {
+	return func(ctx context.Context, y *plane.Plane, kernelSize int, rec progress.Recorder) (*plane.Plane, *plane.Plane, error) {
 		ew, eh := deblur.EstimationRegion(y.W, y.H, r.EstimateSize)
 		var s selfdeblur.Settings
 		trim := autoSize

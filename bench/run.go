@@ -13,10 +13,10 @@ import (
 	"github.com/deblur/deblur/imageio"
 	"github.com/deblur/deblur/metrics"
 	"github.com/deblur/deblur/plane"
-	"github.com/deblur/deblur/report"
+	"github.com/deblur/deblur/progress"
 )
 
-// Stage is the report.Progress stage of the runner's per-case updates.
+// Stage is the progress.Event stage of the runner's per-case updates.
 // Iter counts the cases computed in this run and Total those it will
 // compute (cases finished by an earlier run are not counted), so Elapsed,
 // Iter and Total give an ETA; Message names the case, its position in the
@@ -43,7 +43,7 @@ const Stage = "bench"
 type Runner struct {
 	Methods  Methods
 	OutDir   string
-	Recorder report.Recorder // may be nil
+	Recorder progress.Recorder // may be nil
 }
 
 // Options restricts a run.
@@ -116,7 +116,7 @@ func (r *Runner) Run(ctx context.Context, d *Dataset, method string, opt Options
 		}
 	}
 	if done := len(cases) - todo; done > 0 {
-		report.Send(r.Recorder, report.Progress{Stage: Stage, Total: todo,
+		progress.Send(r.Recorder, progress.Event{Stage: Stage, Total: todo,
 			Message: fmt.Sprintf("%s %s: %d of %d cases done before, skipped", d.Name, m.Name, done, len(cases))})
 	}
 	start := time.Now()
@@ -136,7 +136,7 @@ func (r *Runner) Run(ctx context.Context, d *Dataset, method string, opt Options
 		}
 		results[i] = res
 		computed++
-		report.Send(r.Recorder, report.Progress{Stage: Stage, Iter: computed, Total: todo, Loss: math.NaN(),
+		progress.Send(r.Recorder, progress.Event{Stage: Stage, Iter: computed, Total: todo, Loss: math.NaN(),
 			Elapsed: time.Since(start),
 			Message: fmt.Sprintf("[%d/%d] %s %s: PSNR %.2f SSIM %.4f%s in %.1fs", i+1, len(cases), m.Name, c.Name,
 				res.PSNR, res.SSIM, ratioText(res), res.Seconds),

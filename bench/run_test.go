@@ -12,7 +12,7 @@ import (
 	"github.com/deblur/deblur/blur"
 	"github.com/deblur/deblur/metrics"
 	"github.com/deblur/deblur/plane"
-	"github.com/deblur/deblur/report"
+	"github.com/deblur/deblur/progress"
 )
 
 // richardsonLucy is a cheap stand-in non-blind method for the tests.
@@ -38,7 +38,7 @@ func richardsonLucy(ctx context.Context, y, k *plane.Plane) (*plane.Plane, error
 }
 
 // boxBlind "estimates" a 5x5 box kernel and returns the blurry image.
-func boxBlind(ctx context.Context, y *plane.Plane, size int, rec report.Recorder) (*plane.Plane, *plane.Plane, error) {
+func boxBlind(ctx context.Context, y *plane.Plane, size int, rec progress.Recorder) (*plane.Plane, *plane.Plane, error) {
 	k := plane.New(5, 5)
 	for i := range k.Pix {
 		k.Pix[i] = 1.0 / 25
@@ -46,7 +46,7 @@ func boxBlind(ctx context.Context, y *plane.Plane, size int, rec report.Recorder
 	return y.Clone(), k, nil
 }
 
-func testRunner(t *testing.T, rec report.Recorder) (*Runner, *Dataset) {
+func testRunner(t *testing.T, rec progress.Recorder) (*Runner, *Dataset) {
 	t.Helper()
 	d, err := Levin(needData(t, "levin"))
 	if err != nil {
@@ -64,8 +64,8 @@ func testRunner(t *testing.T, rec report.Recorder) (*Runner, *Dataset) {
 }
 
 func TestRunnerWritesAndResumes(t *testing.T) {
-	var events []report.Progress
-	r, d := testRunner(t, report.Func(func(p report.Progress) {
+	var events []progress.Event
+	r, d := testRunner(t, progress.Func(func(p progress.Event) {
 		if p.Stage == Stage {
 			events = append(events, p)
 		}

@@ -13,7 +13,7 @@
 //
 // Every prior satisfies Generator. Weights are stored in the format
 // described at Save (format.go); training (TrainVAE, TrainGAN) reports
-// progress through a report.Recorder, honours context cancellation and
+// progress through a progress.Recorder, honours context cancellation and
 // writes resumable checkpoints. PretrainedKernelVAE and PretrainedDigitVAE
 // return the weights shipped in the binary (see pretrained/README.md for how
 // they were trained).

@@ -9,7 +9,7 @@ import (
 
 	"github.com/deblur/deblur/internal/atomicfile"
 	"github.com/deblur/deblur/nn"
-	"github.com/deblur/deblur/report"
+	"github.com/deblur/deblur/progress"
 	"github.com/deblur/deblur/tensor"
 )
 
@@ -41,7 +41,7 @@ type TrainOptions struct {
 	// reached, Total is Steps, Elapsed the time since this call started
 	// (so a resumed run's rate is (Iter - first Iter) / Elapsed), Loss the
 	// mean training loss over the last 50 steps and Message the terms.
-	Recorder report.Recorder
+	Recorder progress.Recorder
 }
 
 func (o TrainOptions) validate(n int) error {
@@ -212,7 +212,7 @@ func (l *loop) done(s int, loss float64, msg string) error {
 		l.recent = l.recent[1:]
 	}
 	l.recent = append(l.recent, loss)
-	report.Send(l.opt.Recorder, report.Progress{Stage: l.stage, Iter: s + 1, Total: l.opt.Steps,
+	progress.Send(l.opt.Recorder, progress.Event{Stage: l.stage, Iter: s + 1, Total: l.opt.Steps,
 		Loss: l.meanRecent(), Elapsed: time.Since(l.began), Message: msg})
 	if e := l.opt.CheckpointEvery; e > 0 && (s+1)%e == 0 && s+1 < l.opt.Steps {
 		return l.save(s + 1)

@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/deblur/deblur/nn"
-	"github.com/deblur/deblur/report"
+	"github.com/deblur/deblur/progress"
 	"github.com/deblur/deblur/tensor"
 )
 
@@ -56,8 +56,8 @@ func readCheckpoint(t *testing.T, path string) *Checkpoint {
 }
 
 // cancelAt returns a recorder that cancels the context once step k is done.
-func cancelAt(k int, cancel context.CancelFunc) report.Recorder {
-	return report.Func(func(p report.Progress) {
+func cancelAt(k int, cancel context.CancelFunc) progress.Recorder {
+	return progress.Func(func(p progress.Event) {
 		if p.Iter == k {
 			cancel()
 		}

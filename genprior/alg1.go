@@ -8,7 +8,7 @@ import (
 
 	"github.com/deblur/deblur/imageio"
 	"github.com/deblur/deblur/nn"
-	"github.com/deblur/deblur/report"
+	"github.com/deblur/deblur/progress"
 	"github.com/deblur/deblur/tensor"
 )
 
@@ -85,14 +85,14 @@ func Deblur(ctx context.Context, y *imageio.Image, gi, gk Generator, s Alg1Setti
 		res.Losses = append(res.Losses, loss)
 		res.Iterations = it + 1
 		if (it+1)%every == 0 && it+1 < s.Steps {
-			report.Send(s.Recorder, report.Progress{Stage: "deep-deblur", Iter: it + 1, Total: s.Steps, Loss: loss, Elapsed: time.Since(start)})
+			progress.Send(s.Recorder, progress.Event{Stage: "deep-deblur", Iter: it + 1, Total: s.Steps, Loss: loss, Elapsed: time.Since(start)})
 		}
 	}
 	tp.Reset()
 	x := gi.Forward(nil, zi)
 	p.finish(res, x, x, zk, false)
 	res.Elapsed = time.Since(start)
-	report.Send(s.Recorder, report.Progress{Stage: "deep-deblur", Iter: res.Iterations, Total: s.Steps, Loss: lastOr(res.Losses), Elapsed: res.Elapsed, Finished: true})
+	progress.Send(s.Recorder, progress.Event{Stage: "deep-deblur", Iter: res.Iterations, Total: s.Steps, Loss: lastOr(res.Losses), Elapsed: res.Elapsed, Finished: true})
 	return res, runErr
 }
 

@@ -9,7 +9,7 @@ import (
 	"github.com/deblur/deblur/imageio"
 	"github.com/deblur/deblur/nn"
 	"github.com/deblur/deblur/plane"
-	"github.com/deblur/deblur/report"
+	"github.com/deblur/deblur/progress"
 	"github.com/deblur/deblur/tensor"
 )
 
@@ -20,8 +20,8 @@ type ProjectSettings struct {
 	LR       float64 // Adam learning rate
 	Seed     uint64  // fixes every random draw
 
-	Recorder    report.Recorder `json:"-"` // receives progress; may be nil
-	ReportEvery int             `json:"-"` // iterations between reports (default 10)
+	Recorder    progress.Recorder `json:"-"` // receives progress; may be nil
+	ReportEvery int               `json:"-"` // iterations between reports (default 10)
 }
 
 // ProjectDefaults returns 1000 Adam steps at learning rate 0.05 from 10
@@ -123,7 +123,7 @@ func Project(ctx context.Context, x *imageio.Image, gi Generator, s ProjectSetti
 		}
 		res.Iterations = it + 1
 		if (it+1)%every == 0 && it+1 < s.Steps {
-			report.Send(s.Recorder, report.Progress{Stage: "project", Iter: it + 1, Total: s.Steps, Loss: loss, Elapsed: time.Since(start)})
+			progress.Send(s.Recorder, progress.Event{Stage: "project", Iter: it + 1, Total: s.Steps, Loss: loss, Elapsed: time.Since(start)})
 		}
 	}
 	tp.Reset()
@@ -149,6 +149,6 @@ func Project(ctx context.Context, x *imageio.Image, gi Generator, s ProjectSetti
 		res.Image.Channels = append(res.Image.Channels, p.Clamp(0, 1))
 	}
 	res.Elapsed = time.Since(start)
-	report.Send(s.Recorder, report.Progress{Stage: "project", Iter: res.Iterations, Total: s.Steps, Loss: res.Errors[res.Best], Elapsed: res.Elapsed, Finished: true})
+	progress.Send(s.Recorder, progress.Event{Stage: "project", Iter: res.Iterations, Total: s.Steps, Loss: res.Errors[res.Best], Elapsed: res.Elapsed, Finished: true})
 	return res, runErr
 }

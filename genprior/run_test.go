@@ -10,7 +10,7 @@ import (
 	"github.com/deblur/deblur/imageio"
 	"github.com/deblur/deblur/nn"
 	"github.com/deblur/deblur/plane"
-	"github.com/deblur/deblur/report"
+	"github.com/deblur/deblur/progress"
 	"github.com/deblur/deblur/tensor"
 )
 
@@ -18,16 +18,16 @@ import (
 // and recorder.
 type solver struct {
 	name string
-	run  func(ctx context.Context, y *imageio.Image, gi, gk Generator, steps int, seed uint64, rec report.Recorder) (*Result, error)
+	run  func(ctx context.Context, y *imageio.Image, gi, gk Generator, steps int, seed uint64, rec progress.Recorder) (*Result, error)
 }
 
 var solvers = []solver{
-	{"alg1", func(ctx context.Context, y *imageio.Image, gi, gk Generator, steps int, seed uint64, rec report.Recorder) (*Result, error) {
+	{"alg1", func(ctx context.Context, y *imageio.Image, gi, gk Generator, steps int, seed uint64, rec progress.Recorder) (*Result, error) {
 		s := testAlg1()
 		s.Steps, s.Seed, s.Recorder, s.ReportEvery = steps, seed, rec, 1
 		return Deblur(ctx, y, gi, gk, s)
 	}},
-	{"alg2", func(ctx context.Context, y *imageio.Image, gi, gk Generator, steps int, seed uint64, rec report.Recorder) (*Result, error) {
+	{"alg2", func(ctx context.Context, y *imageio.Image, gi, gk Generator, steps int, seed uint64, rec progress.Recorder) (*Result, error) {
 		s := testAlg2()
 		s.Steps, s.Seed, s.Recorder, s.ReportEvery = steps, seed, rec, 1
 		return DeblurSlack(ctx, y, gi, gk, s)
@@ -74,8 +74,8 @@ func TestSameSeedSameOutput(t *testing.T) {
 func TestResultContract(t *testing.T) {
 	gi, gk, c := smallCase()
 	for _, sv := range solvers {
-		var reports []report.Progress
-		res, err := sv.run(context.Background(), c.blurry, gi, gk, 7, 1, report.Func(func(p report.Progress) { reports = append(reports, p) }))
+		var reports []progress.Event
+		res, err := sv.run(context.Background(), c.blurry, gi, gk, 7, 1, progress.Func(func(p progress.Event) { reports = append(reports, p) }))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -104,7 +104,7 @@ func TestCancelReturnsPartialResult(t *testing.T) {
 	for _, sv := range solvers {
 		ctx, cancel := context.WithCancel(context.Background())
 		n := 0
-		res, err := sv.run(ctx, c.blurry, gi, gk, 1000, 1, report.Func(func(report.Progress) {
+		res, err := sv.run(ctx, c.blurry, gi, gk, 1000, 1, progress.Func(func(progress.Event) {
 			if n++; n == 5 {
 				cancel()
 			}

@@ -3,7 +3,7 @@ package genprior
 import (
 	"fmt"
 
-	"github.com/deblur/deblur/report"
+	"github.com/deblur/deblur/progress"
 )
 
 // Alg1Settings configures Deblur (Algorithm 1). Per restart it minimises
@@ -32,8 +32,8 @@ type Alg1Settings struct {
 	NormalizeKernel bool
 	Seed            uint64 // fixes every random draw
 
-	Recorder    report.Recorder `json:"-"` // receives progress; may be nil
-	ReportEvery int             `json:"-"` // iterations between reports (default 10)
+	Recorder    progress.Recorder `json:"-"` // receives progress; may be nil
+	ReportEvery int               `json:"-"` // iterations between reports (default 10)
 }
 
 // Alg1Defaults returns the specification's Algorithm 1 settings: 6000
@@ -95,8 +95,8 @@ type Alg2Settings struct {
 	NormalizeKernel bool
 	Seed            uint64
 
-	Recorder    report.Recorder `json:"-"`
-	ReportEvery int             `json:"-"` // default 10
+	Recorder    progress.Recorder `json:"-"`
+	ReportEvery int               `json:"-"` // default 10
 }
 
 // Alg2Defaults returns the specification's Algorithm 2 settings: Adam at

@@ -1,7 +1,7 @@
 package selfdeblur
 
-import "github.com/deblur/deblur/report"
+import "github.com/deblur/deblur/progress"
 
 type recorderFunc func()
 
-func (f recorderFunc) Record(report.Progress) { f() }
+func (f recorderFunc) Record(progress.Event) { f() }

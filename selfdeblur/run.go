@@ -9,7 +9,7 @@ import (
 
 	"github.com/deblur/deblur/nn"
 	"github.com/deblur/deblur/plane"
-	"github.com/deblur/deblur/report"
+	"github.com/deblur/deblur/progress"
 )
 
 // ErrDiverged is returned when the loss becomes NaN or infinite.
@@ -104,7 +104,7 @@ func Run(ctx context.Context, y *plane.Plane, s Settings) (*Result, error) {
 		res.Losses = append(res.Losses, loss)
 		res.Iterations = it + 1
 		if (it+1)%every == 0 && it+1 < s.Iterations { // the last one is the Finished report below
-			report.Send(s.Recorder, report.Progress{Stage: "selfdeblur", Iter: it + 1, Total: s.Iterations, Loss: loss, Elapsed: time.Since(start)})
+			progress.Send(s.Recorder, progress.Event{Stage: "selfdeblur", Iter: it + 1, Total: s.Iterations, Loss: loss, Elapsed: time.Since(start)})
 		}
 	}
 	if runErr == nil && s.PolishIterations > 0 {
@@ -116,7 +116,7 @@ func Run(ctx context.Context, y *plane.Plane, s Settings) (*Result, error) {
 	}
 	p.finish(res)
 	res.Elapsed = time.Since(start)
-	report.Send(s.Recorder, report.Progress{Stage: "selfdeblur", Iter: res.Iterations, Total: s.Iterations, Loss: lastOr(res.Losses, math.NaN()), Elapsed: res.Elapsed, Finished: true})
+	progress.Send(s.Recorder, progress.Event{Stage: "selfdeblur", Iter: res.Iterations, Total: s.Iterations, Loss: lastOr(res.Losses, math.NaN()), Elapsed: res.Elapsed, Finished: true})
 	return res, runErr
 }
 

@@ -13,7 +13,7 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/deblur/deblur/report"
+	"github.com/deblur/deblur/progress"
 )
 
 // Solver is the optimisation scheme.
@@ -93,8 +93,8 @@ type Settings struct {
 	// about 2.4 s per fit.
 	PolishIterations int
 
-	Recorder    report.Recorder `json:"-"` // receives progress; may be nil
-	ReportEvery int             `json:"-"` // iterations between progress reports (default 10)
+	Recorder    progress.Recorder `json:"-"` // receives progress; may be nil
+	ReportEvery int               `json:"-"` // iterations between progress reports (default 10)
 }
 
 // Paper returns the specification's settings for a K x K kernel: the

@@ -18,7 +18,7 @@ import (
 	"github.com/deblur/deblur"
 	"github.com/deblur/deblur/bench"
 	"github.com/deblur/deblur/internal/blas"
-	"github.com/deblur/deblur/report"
+	"github.com/deblur/deblur/progress"
 	"github.com/deblur/deblur/selfdeblur"
 )
 
@@ -230,7 +230,7 @@ type benchPrinter struct {
 	inner *progressPrinter
 }
 
-func (p *benchPrinter) Record(pr report.Progress) {
+func (p *benchPrinter) Record(pr progress.Event) {
 	if pr.Stage != bench.Stage {
 		if p.inner == nil {
 			p.inner = &progressPrinter{w: p.w, tty: p.tty}

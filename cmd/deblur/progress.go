@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/deblur/deblur/report"
+	"github.com/deblur/deblur/progress"
 )
 
 // progressPrinter turns progress reports into a redrawn bar on a terminal,
@@ -18,7 +18,7 @@ type progressPrinter struct {
 	lastDraw time.Time
 }
 
-func (p *progressPrinter) Record(pr report.Progress) {
+func (p *progressPrinter) Record(pr progress.Event) {
 	if pr.Total <= 0 {
 		return
 	}

@@ -19,7 +19,7 @@ import (
 	"github.com/deblur/deblur/internal/atomicfile"
 	"github.com/deblur/deblur/mnist"
 	"github.com/deblur/deblur/nn"
-	"github.com/deblur/deblur/report"
+	"github.com/deblur/deblur/progress"
 	"github.com/deblur/deblur/tensor"
 )
 
@@ -383,7 +383,7 @@ type trainPrinter struct {
 	lastDraw  time.Time
 }
 
-func (p *trainPrinter) Record(pr report.Progress) {
+func (p *trainPrinter) Record(pr progress.Event) {
 	if !p.seen {
 		p.seen, p.first, p.lastTenth = true, pr.Iter-1, pr.Iter*10/max(pr.Total, 1)
 	}
