@@ -9,6 +9,7 @@ import (
 
 	"github.com/deblur/deblur/deconv"
 	"github.com/deblur/deblur/imageio"
+	"github.com/deblur/deblur/kernel"
 	"github.com/deblur/deblur/plane"
 	"github.com/deblur/deblur/selfdeblur"
 )
@@ -25,16 +26,16 @@ type Options struct {
 	Region
 	// Finish names the non-blind method (see deconv.Methods) that
 	// deconvolves every channel of the whole image with the estimated
-	// kernel, first centred (selfdeblur.CentreKernel: its frame may grow
+	// kernel, first centred (kernel.Center: its frame may grow
 	// by the shift, and the output is not shifted against the input);
 	// AutoFinish chooses one by image size. Empty: the output is
 	// SelfDeblur's own image (for colour, its luma with the blurry chroma,
 	// as the SelfDeblur authors do).
 	Finish string
 	// Trim crops the estimated kernel's frame to its support
-	// (selfdeblur.TrimKernel, entries of at least 5 % of the peak) before
+	// (kernel.Trim, entries of at least 5 % of the peak) before
 	// the finish; for kernel sizes chosen generously, e.g. by
-	// selfdeblur.AutoKernelSize.
+	// kernel.AutoSize.
 	Trim bool
 }
 
@@ -96,7 +97,7 @@ func DefaultRegion() Region {
 }
 
 // ForAutoKernelSize returns r for a kernel size chosen by the tool
-// (selfdeblur.AutoKernelSize and AutoKernelSizes' two frames): without the
+// (kernel.AutoSize and AutoKernelSizes' two frames): without the
 // centred window, since on it the lower objective kept the too-small frame
 // (Levin im4_kernel4, a 27 px blur: 0.0054 for the 19 px frame against
 // 0.0063 for the 31 px one; 0.7 dB below the given size over all 32).
@@ -122,7 +123,7 @@ func (r Region) centres(w, h int, s selfdeblur.Settings) bool {
 }
 
 // EstimationRegion returns the size of the region to size kernel frames
-// for (selfdeblur.AutoKernelSize, selfdeblur.WithGivenFrames) on a w x h
+// for (kernel.AutoSize, selfdeblur.WithGivenFrames) on a w x h
 // image with Region.EstimateSize estimateSize: the estimateSize window, or
 // the whole image where it is smaller or estimateSize is 0. It is the
 // region Blind estimates the kernel on before any shrinking for a large
@@ -180,7 +181,7 @@ func BlindPlanes(ctx context.Context, im *imageio.Image, o Options) (*Result, er
 		if err != nil {
 			return nil, err
 		}
-		small := downscale(luma, f)
+		small := luma.Shrink(f)
 		sw := image.Rect(0, 0, small.W, small.H)
 		switch {
 		case centre:
@@ -199,7 +200,7 @@ func BlindPlanes(ctx context.Context, im *imageio.Image, o Options) (*Result, er
 		if f > 1 && len(s.RestartKernelSizes) > 0 {
 			s.RestartKernelSizes = make([]int, len(o.SelfDeblur.RestartKernelSizes))
 			for i, ki := range o.SelfDeblur.RestartKernelSizes {
-				s.RestartKernelSizes[i] = scaledKernelSize(ki, f)
+				s.RestartKernelSizes[i] = kernel.ScaledSize(ki, f)
 			}
 		}
 		r, err := selfdeblur.Run(ctx, small.Crop(sw.Min.X, sw.Min.Y, sw.Dx(), sw.Dy()), s)
@@ -213,7 +214,7 @@ func BlindPlanes(ctx context.Context, im *imageio.Image, o Options) (*Result, er
 			}
 			res = fromSelfDeblur(out, r, s)
 			if f > 1 {
-				res.Kernel = upscaleKernel(r.Kernel, fullKernelSize(o.SelfDeblur, r.Seed), f)
+				res.Kernel = kernel.Upscale(r.Kernel, fullKernelSize(o.SelfDeblur, r.Seed), f)
 			}
 		}
 		runErr = err
@@ -227,10 +228,10 @@ func BlindPlanes(ctx context.Context, im *imageio.Image, o Options) (*Result, er
 	if o.Finish != "" {
 		// The finish re-deconvolves the image, so the kernel may move:
 		// centred, the output is not shifted against the input.
-		res.Kernel = selfdeblur.CentreKernel(res.Kernel)
+		res.Kernel = kernel.Center(res.Kernel)
 	}
 	if o.Trim {
-		res.Kernel = selfdeblur.TrimKernel(res.Kernel, 0.05)
+		res.Kernel = kernel.Trim(res.Kernel, 0.05)
 	}
 	if runErr != nil || o.Finish == "" {
 		res.Elapsed = time.Since(start)

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/deblur/deblur/imageio"
+	"github.com/deblur/deblur/kernel"
 	"github.com/deblur/deblur/metrics"
 	"github.com/deblur/deblur/plane"
 	"github.com/deblur/deblur/selfdeblur"
@@ -24,72 +25,6 @@ func TestEstimateScale(t *testing.T) {
 		if f, kc := estimateScale(c.k, c.max, c.side, c.side+10, 33); f != c.f || kc != c.kc {
 			t.Errorf("estimateScale(%d, %d, %d) = %d, %d; want %d, %d", c.k, c.max, c.side, f, kc, c.f, c.kc)
 		}
-	}
-}
-
-func TestDownscaleAveragesBlocks(t *testing.T) {
-	p := plane.New(5, 4)
-	for i := range p.Pix {
-		p.Pix[i] = float64(i)
-	}
-	q := downscale(p, 2)
-	want := []float64{3, 5, 13, 15} // (0+1+5+6)/4, (2+3+7+8)/4, ...
-	if q.W != 2 || q.H != 2 {
-		t.Fatalf("size %dx%d, want 2x2", q.W, q.H)
-	}
-	for i, v := range want {
-		if q.Pix[i] != v {
-			t.Errorf("pixel %d = %v, want %v", i, q.Pix[i], v)
-		}
-	}
-	if downscale(p, 1) != p {
-		t.Error("factor 1 should return the plane itself")
-	}
-}
-
-// TestUpscaleKernelInvertsDownscale: a smooth 31x31 kernel, shrunk by 3
-// the way the image is (block means of the taps, which is what a blur
-// looks like on the shrunk image up to a shift of the grid), comes back
-// close to the original, summing to 1 with its centre of mass in place.
-func TestUpscaleKernelInvertsDownscale(t *testing.T) {
-	const k, f = 31, 3
-	fine := plane.New(k, k)
-	for y := range k {
-		for x := range k {
-			u, v := float64(x-15), float64(y-15)
-			// A curved streak, a few pixels wide.
-			d := v - 0.02*u*u + 4
-			fine.Set(x, y, math.Exp(-d*d/8)*math.Exp(-u*u/80))
-		}
-	}
-	if err := fine.Normalize(); err != nil {
-		t.Fatal(err)
-	}
-	// Pad to 33 so that the 3x3 blocks are centred on the kernel centre.
-	pad := plane.New(33, 33)
-	for y := range k {
-		for x := range k {
-			pad.Set(x+1, y+1, fine.At(x, y))
-		}
-	}
-	coarse := downscale(pad, f)
-	if err := coarse.Normalize(); err != nil {
-		t.Fatal(err)
-	}
-	up := upscaleKernel(coarse, k, f)
-	if up.W != k || up.H != k {
-		t.Fatalf("size %dx%d", up.W, up.H)
-	}
-	if s := up.Sum(); math.Abs(s-1) > 1e-9 {
-		t.Errorf("sum %v", s)
-	}
-	ke, err := metrics.KernelError(up, fine)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("NCC %.4f, shift (%d, %d)", ke.NCC, ke.DX, ke.DY)
-	if ke.NCC < 0.95 || ke.DX != 0 || ke.DY != 0 {
-		t.Errorf("NCC %.4f at shift (%d, %d), want >= 0.95 at (0, 0)", ke.NCC, ke.DX, ke.DY)
 	}
 }
 
@@ -168,8 +103,8 @@ func TestBlindDownscaledRestartSizes(t *testing.T) {
 		t.Errorf("full size without restart frames: %d, want 23", got)
 	}
 	for _, c := range [][3]int{{23, 2, 13}, {13, 2, 7}, {75, 3, 25}, {51, 2, 27}, {20, 2, 11}} {
-		if got := scaledKernelSize(c[0], c[1]); got != c[2] {
-			t.Errorf("scaledKernelSize(%d, %d) = %d, want %d", c[0], c[1], got, c[2])
+		if got := kernel.ScaledSize(c[0], c[1]); got != c[2] {
+			t.Errorf("kernel.ScaledSize(%d, %d) = %d, want %d", c[0], c[1], got, c[2])
 		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/deblur/deblur"
 	"github.com/deblur/deblur/imageio"
+	"github.com/deblur/deblur/kernel"
 	"github.com/deblur/deblur/plane"
 	"github.com/deblur/deblur/progress"
 	"github.com/deblur/deblur/selfdeblur"
@@ -67,27 +68,27 @@ func SelfDeblur(preset func(k int) selfdeblur.Settings) BlindFunc {
 }
 
 // SelfDeblurAutoSize is SelfDeblur ignoring the case's kernel size, as the
-// command does without -kernel-size: the frame is selfdeblur.AutoKernelSize
+// command does without -kernel-size: the frame is kernel.AutoSize
 // of the image, restarts alternate it with a tighter one
-// (selfdeblur.AutoKernelSizes), and the kept estimate is centred and
-// trimmed (selfdeblur.CentreKernel, selfdeblur.TrimKernel at 5 % of the
+// (kernel.AutoFrames), and the kept estimate is centred and
+// trimmed (kernel.Center, kernel.Trim at 5 % of the
 // peak).
 func SelfDeblurAutoSize(preset func(k int) selfdeblur.Settings) BlindFunc {
 	return func(ctx context.Context, y *plane.Plane, _ int, rec progress.Recorder) (*plane.Plane, *plane.Plane, error) {
-		k := selfdeblur.AutoKernelSize(y.W, y.H)
+		k := kernel.AutoSize(y.W, y.H)
 		s := preset(k)
-		s.RestartKernelSizes = selfdeblur.AutoKernelSizes(k, s.Restarts)
+		s.RestartKernelSizes = kernel.AutoFrames(k, s.Restarts)
 		s.Recorder = rec
 		r, err := selfdeblur.Run(ctx, y, s)
 		if err != nil {
 			return nil, nil, err
 		}
-		return r.Image, selfdeblur.TrimKernel(selfdeblur.CentreKernel(r.Kernel), 0.05), nil
+		return r.Image, kernel.Trim(kernel.Center(r.Kernel), 0.05), nil
 	}
 }
 
 // SelfDeblurGivenFrames is SelfDeblur with the restarts in the frames of
-// selfdeblur.GivenKernelSizes (a generous frame and the case's kernel
+// kernel.GivenFrames (a generous frame and the case's kernel
 // size), the lower final objective kept, and the kept estimate centred and
 // trimmed as in SelfDeblurAutoSize: what the command does with a given
 // kernel size on an image it estimates whole. Where GivenKernelSizes
@@ -101,7 +102,7 @@ func SelfDeblurGivenFrames(preset func(k int) selfdeblur.Settings) BlindFunc {
 		if err != nil {
 			return nil, nil, err
 		}
-		return r.Image, selfdeblur.TrimKernel(selfdeblur.CentreKernel(r.Kernel), 0.05), nil
+		return r.Image, kernel.Trim(kernel.Center(r.Kernel), 0.05), nil
 	}
 }
 
@@ -119,8 +120,8 @@ func SelfDeblurPipeline(preset func(k int) selfdeblur.Settings, r deblur.Region)
 
 // SelfDeblurPipelineAutoSize is SelfDeblurPipeline ignoring the case's
 // kernel size, as the command does without -kernel-size: the frames are
-// selfdeblur.AutoKernelSize of deblur.EstimationRegion and
-// selfdeblur.AutoKernelSizes, the region r.ForAutoKernelSize(), and the
+// kernel.AutoSize of deblur.EstimationRegion and
+// kernel.AutoFrames, the region r.ForAutoKernelSize(), and the
 // estimate is trimmed.
 func SelfDeblurPipelineAutoSize(preset func(k int) selfdeblur.Settings, r deblur.Region) BlindFunc {
 	return pipeline(preset, r, true)
@@ -133,8 +134,8 @@ func pipeline(preset func(k int) selfdeblur.Settings, r deblur.Region, autoSize 
 		trim := autoSize
 		if autoSize {
 			r = r.ForAutoKernelSize()
-			s = preset(selfdeblur.AutoKernelSize(ew, eh))
-			s.RestartKernelSizes = selfdeblur.AutoKernelSizes(s.KernelSize, s.Restarts)
+			s = preset(kernel.AutoSize(ew, eh))
+			s.RestartKernelSizes = kernel.AutoFrames(s.KernelSize, s.Restarts)
 		} else {
 			s, trim = selfdeblur.WithGivenFrames(preset(kernelSize), ew, eh, r.MaxEstimateKernel)
 		}
@@ -161,7 +162,7 @@ func RunsRestarts(name string) bool {
 
 // DefaultBlind returns the blind methods of the project:
 // "selfdeblur-default" (selfdeblur.Default as the command runs it for a
-// given kernel size: restarts in the frames of selfdeblur.GivenKernelSizes,
+// given kernel size: restarts in the frames of kernel.GivenFrames,
 // see SelfDeblurGivenFrames), "selfdeblur-default-1frame" (both restarts
 // in the given frame, the default before 2026-11-22),
 // "selfdeblur-default-auto" (Default with the kernel size chosen by the

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/deblur/deblur"
+	"github.com/deblur/deblur/kernel"
 	"github.com/deblur/deblur/plane"
 	"github.com/deblur/deblur/selfdeblur"
 )
@@ -44,7 +45,7 @@ func TestSelfDeblurPipelineShapes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if max := selfdeblur.AutoKernelSize(48, 48); img.W != 90 || img.H != 70 || k.W > max+2 || k.H > max+2 || math.Abs(k.Sum()-1) > 1e-6 {
+	if max := kernel.AutoSize(48, 48); img.W != 90 || img.H != 70 || k.W > max+2 || k.H > max+2 || math.Abs(k.Sum()-1) > 1e-6 {
 		t.Errorf("auto size: image %dx%d, kernel %dx%d summing to %v (frame %d)", img.W, img.H, k.W, k.H, k.Sum(), max)
 	}
 }

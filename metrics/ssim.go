@@ -117,16 +117,6 @@ func filterValid(p *plane.Plane, k []float64) *plane.Plane {
 // i-floor((f-1)/2) .. i-floor((f-1)/2)+f-1, mirrored at the edges.
 func downsample(p *plane.Plane, f int) *plane.Plane {
 	off := (f - 1) / 2
-	mirror := func(i, n int) int {
-		for i < 0 || i >= n {
-			if i < 0 {
-				i = -i - 1
-			} else {
-				i = 2*n - 1 - i
-			}
-		}
-		return i
-	}
 	ow, oh := (p.W+f-1)/f, (p.H+f-1)/f
 	out := plane.New(ow, oh)
 	norm := 1 / float64(f*f)
@@ -134,9 +124,9 @@ func downsample(p *plane.Plane, f int) *plane.Plane {
 		for ox := 0; ox < ow; ox++ {
 			s := 0.0
 			for j := 0; j < f; j++ {
-				y := mirror(oy*f-off+j, p.H)
+				y := plane.MirrorIndex(oy*f-off+j, p.H)
 				for i := 0; i < f; i++ {
-					s += p.Pix[y*p.W+mirror(ox*f-off+i, p.W)]
+					s += p.Pix[y*p.W+plane.MirrorIndex(ox*f-off+i, p.W)]
 				}
 			}
 			out.Pix[oy*ow+ox] = s * norm

@@ -122,3 +122,30 @@ func MirrorIndex(i, n int) int {
 	}
 	return i
 }
+
+// Shrink returns p shrunk by the integer factor f: each output pixel is the
+// mean of an f x f block, the blocks tiling p from its top-left corner (a
+// trailing partial block is dropped). Shrink(1) returns p itself. It is the
+// one downscaler of the project: blind estimation of large kernels and
+// coarse-to-fine stages both fit the image at this scale.
+func (p *Plane) Shrink(f int) *Plane {
+	if f == 1 {
+		return p
+	}
+	w, h := p.W/f, p.H/f
+	q := New(w, h)
+	inv := 1 / float64(f*f)
+	for y := range h {
+		for x := range w {
+			s := 0.0
+			for j := range f {
+				row := p.Pix[(y*f+j)*p.W+x*f:]
+				for i := range f {
+					s += row[i]
+				}
+			}
+			q.Pix[y*w+x] = s * inv
+		}
+	}
+	return q
+}

@@ -26,3 +26,23 @@ func TestCropRotNormalize(t *testing.T) {
 		t.Fatal("FromSlice accepted a wrong length")
 	}
 }
+
+func TestShrinkAveragesBlocks(t *testing.T) {
+	p := New(5, 4)
+	for i := range p.Pix {
+		p.Pix[i] = float64(i)
+	}
+	q := p.Shrink(2)
+	want := []float64{3, 5, 13, 15} // (0+1+5+6)/4, (2+3+7+8)/4, ...
+	if q.W != 2 || q.H != 2 {
+		t.Fatalf("size %dx%d, want 2x2", q.W, q.H)
+	}
+	for i, v := range want {
+		if q.Pix[i] != v {
+			t.Errorf("pixel %d = %v, want %v", i, q.Pix[i], v)
+		}
+	}
+	if p.Shrink(1) != p {
+		t.Error("factor 1 should return the plane itself")
+	}
+}

@@ -38,7 +38,7 @@ func newProblem(y *plane.Plane, s Settings) (*problem, error) {
 		return nil, err
 	}
 	for _, sc := range s.Scales {
-		p.stages = append(p.stages, newStage(rng, y, s, sc.Factor, sc.Until))
+		p.stages = append(p.stages, newStage(rng, y, s, sc.Shrink, sc.Until))
 	}
 	if len(s.Scales) == 0 || s.Scales[len(s.Scales)-1].Until < s.Iterations {
 		p.stages = append(p.stages, full)
@@ -54,15 +54,16 @@ func newProblem(y *plane.Plane, s Settings) (*problem, error) {
 	return p, nil
 }
 
-// newStage prepares the scale f of y (f = 1: y itself) used until
-// iteration until.
-func newStage(rng *rand.Rand, y *plane.Plane, s Settings, f float64, until int) *stage {
+// newStage prepares y shrunk by shrink (1: y itself) for the iterations
+// before until.
+func newStage(rng *rand.Rand, y *plane.Plane, s Settings, shrink, until int) *stage {
 	k := s.KernelSize
 	st := &stage{until: until, kc: k, w: y.W, h: y.H}
 	ys := y
-	if f < 1 {
-		st.w, st.h, st.kc = scaledSize(y.W, f), scaledSize(y.H, f), coarseKernelSize(k, f)
-		ys = downscale(y, st.w, st.h, f)
+	if shrink > 1 {
+		f := 1 / float64(shrink)
+		ys = y.Shrink(shrink)
+		st.w, st.h, st.kc = ys.W, ys.H, coarseKernelSize(k, f)
 		st.down = tensor.New(st.kc, k)
 		for i, v := range resampleWeights(st.kc, k, f) {
 			st.down.Data[i] = float32(v)

@@ -68,9 +68,9 @@ func Run(ctx context.Context, y *plane.Plane, s Settings) (*Result, error) {
 		return nil, fmt.Errorf("selfdeblur: image %dx%d with kernel %d is too small for the image network (needs %d + kernel size - 1 >= %d)", y.W, y.H, k, min(y.W, y.H), m)
 	}
 	for _, sc := range s.Scales {
-		w, h, kc := scaledSize(y.W, sc.Factor), scaledSize(y.H, sc.Factor), coarseKernelSize(k, sc.Factor)
+		w, h, kc := y.W/sc.Shrink, y.H/sc.Shrink, coarseKernelSize(k, 1/float64(sc.Shrink))
 		if m := s.Gx.MinSize(); w+kc-1 < m || h+kc-1 < m {
-			return nil, fmt.Errorf("selfdeblur: scale %v of a %dx%d image is too small for the image network (%dx%d + kernel %d - 1 < %d)", sc.Factor, y.W, y.H, w, h, kc, m)
+			return nil, fmt.Errorf("selfdeblur: scale 1/%d of a %dx%d image is too small for the image network (%dx%d + kernel %d - 1 < %d)", sc.Shrink, y.W, y.H, w, h, kc, m)
 		}
 	}
 	tvWeight := s.TVWeight

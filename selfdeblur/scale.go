@@ -9,7 +9,8 @@ import (
 )
 
 // Scale is one coarse stage of a coarse-to-fine run: the iterations before
-// Until fit the networks to the blurry image downscaled by Factor.
+// Until fit the networks to the blurry image shrunk by the integer factor
+// Shrink (plane.Shrink: means of Shrink x Shrink blocks).
 //
 // Gx is fully convolutional, so the same weights serve every scale (each
 // scale has its own random input zx of the matching size). Gk always
@@ -18,8 +19,8 @@ import (
 // the convolution, so the kernel learnt at a coarse scale carries over.
 // When a stage ends, the next one's input is the previous input upscaled.
 type Scale struct {
-	Factor float64 // in (0, 1): image side relative to the input
-	Until  int     // first iteration after this stage
+	Shrink int // at least 2: the input side over the stage's image side
+	Until  int // first iteration after this stage
 }
 
 // resampleWeights returns the n x m matrix (row-major, n = coarse, m =
@@ -48,37 +49,6 @@ func resampleWeights(n, m int, f float64) []float64 {
 // downscaled by f.
 func coarseKernelSize(k int, f float64) int {
 	return 2*int(math.Ceil(float64(k-1)/2*f-1e-9)) + 1
-}
-
-// scaledSize is the side of an n-sample image downscaled by f.
-func scaledSize(n int, f float64) int { return max(1, int(math.Round(float64(n)*f))) }
-
-// downscale returns y resized to w x h by area averaging: the splatting
-// weights of resampleWeights, normalised to average.
-func downscale(y *plane.Plane, w, h int, f float64) *plane.Plane {
-	ax, ay := averaging(resampleWeights(w, y.W, f), w, y.W), averaging(resampleWeights(h, y.H, f), h, y.H)
-	tmp := plane.New(w, y.H)
-	for r := range y.H {
-		for v := range w {
-			s := 0.0
-			for u, a := range ax[v*y.W : (v+1)*y.W] {
-				s += a * y.Pix[r*y.W+u]
-			}
-			tmp.Pix[r*w+v] = s
-		}
-	}
-	out := plane.New(w, h)
-	for v := range h {
-		for u, a := range ay[v*y.H : (v+1)*y.H] {
-			if a == 0 {
-				continue
-			}
-			for x := range w {
-				out.Pix[v*w+x] += a * tmp.Pix[u*w+x]
-			}
-		}
-	}
-	return out
 }
 
 // averaging normalises each row of the n x m weights to sum 1.
@@ -125,8 +95,8 @@ func validateScales(s Settings) error {
 	prev := 0
 	for i, sc := range s.Scales {
 		switch {
-		case !(sc.Factor > 0 && sc.Factor < 1):
-			return fmt.Errorf("selfdeblur: scale %d: factor %v, need 0 < factor < 1", i, sc.Factor)
+		case sc.Shrink < 2:
+			return fmt.Errorf("selfdeblur: scale %d: shrink factor %d, need at least 2", i, sc.Shrink)
 		case sc.Until <= prev || sc.Until > s.Iterations:
 			return fmt.Errorf("selfdeblur: scale %d ends at iteration %d, need %d < until <= %d", i, sc.Until, prev, s.Iterations)
 		}
@@ -136,7 +106,7 @@ func validateScales(s Settings) error {
 }
 
 // upscale resizes p to w x h by bilinear interpolation with the grid
-// centres aligned (the inverse mapping of downscale), clamping at the edges.
+// centres aligned (the inverse of resampleWeights), clamping at the edges.
 func upscale(p *plane.Plane, w, h int) *plane.Plane {
 	out := plane.New(w, h)
 	fx, fy := float64(p.W)/float64(w), float64(p.H)/float64(h)

@@ -37,18 +37,12 @@ func TestResampleWeightsPreserveMass(t *testing.T) {
 	}
 }
 
-func TestDownscale(t *testing.T) {
+func TestUpscaleKeepsConstant(t *testing.T) {
 	p := plane.New(8, 6)
 	for i := range p.Pix {
 		p.Pix[i] = 0.3
 	}
-	q := downscale(p, 4, 3, 0.5)
-	for _, v := range q.Pix {
-		if math.Abs(v-0.3) > 1e-12 {
-			t.Fatalf("constant image downscaled to %v", q.Pix)
-		}
-	}
-	r := upscale(q, 8, 6)
+	r := upscale(p.Shrink(2), 8, 6)
 	for _, v := range r.Pix {
 		if math.Abs(v-0.3) > 1e-12 {
 			t.Fatalf("constant image upscaled to %v", r.Pix)
@@ -82,10 +76,8 @@ func TestCoarseModelMatches(t *testing.T) {
 	for i, v := range kc.Data {
 		kcp.Pix[i] = float64(v)
 	}
-	w := scaledSize(blurry.W, f)
-	ew := w + st.kc - 1
-	ys := downscale(blurry, w, w, f)
-	xs := downscale(ext, ew, ew, f)
+	ys := blurry.Shrink(2)
+	xs := ext.Shrink(2)
 	pred, err := blur.Convolve(xs, kcp.Rot180(), blur.Valid)
 	if err != nil {
 		t.Fatal(err)
@@ -111,9 +103,9 @@ func blurExtended(t *testing.T, k *plane.Plane) (*plane.Plane, error) {
 }
 
 // TestCoarseToFineRecoversKernel: half the iterations at half scale, then
-// full scale, recovers the kernel of the synthetic case. Measured NCC 0.818,
-// and 0.789 after a change of BatchNorm's summation order alone, so the run
-// is sensitive to round-off; a flat 9x9 kernel scores 0.33 and the same
+// full scale, recovers the kernel of the synthetic case. Measured NCC 0.751
+// (0.818 and 0.789 with an earlier, centre-aligned downscaler and BatchNorm
+// summation order: the run is sensitive to round-off); a flat 9x9 kernel scores 0.33 and the same
 // 600 iterations all at full scale reach 0.923 (TestRecoversKnownKernel,
 // for about 600 rather than 375 full-scale iteration equivalents of work).
 func TestCoarseToFineRecoversKernel(t *testing.T) {
@@ -123,7 +115,7 @@ func TestCoarseToFineRecoversKernel(t *testing.T) {
 	k := motionKernel9()
 	_, blurry := syntheticCase(t, 64, k)
 	s := recoverySettings()
-	s.Scales = []Scale{{Factor: 0.5, Until: 300}}
+	s.Scales = []Scale{{Shrink: 2, Until: 300}}
 	res, err := Run(context.Background(), blurry, s)
 	if err != nil {
 		t.Fatal(err)

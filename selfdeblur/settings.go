@@ -161,7 +161,7 @@ func Default(k int) Settings {
 func FastCoarseToFine(k int) Settings {
 	s := Fast(k)
 	s.Iterations = 700
-	s.Scales = []Scale{{Factor: 0.5, Until: 400}}
+	s.Scales = []Scale{{Shrink: 2, Until: 400}}
 	s.SSIMFrom = 175
 	s.Milestones = []int{350, 525, 612}
 	return s

@@ -17,6 +17,7 @@ import (
 	"github.com/deblur/deblur/imageio"
 	"github.com/deblur/deblur/internal/blas"
 	"github.com/deblur/deblur/internal/vec"
+	"github.com/deblur/deblur/kernel"
 	"github.com/deblur/deblur/selfdeblur"
 )
 
@@ -209,7 +210,7 @@ func runDeblur(env *cliEnv, args []string) error {
 	}
 	autoSize := f.kernelSize == 0
 	if autoSize {
-		f.kernelSize = selfdeblur.AutoKernelSize(ew, eh)
+		f.kernelSize = kernel.AutoSize(ew, eh)
 		if selfdeblur.KernelNet(f.kernelNet) == selfdeblur.KernelPrior {
 			f.kernelSize = min(f.kernelSize, generator.KernelSize-1)
 		}
@@ -223,7 +224,7 @@ func runDeblur(env *cliEnv, args []string) error {
 	}
 	trim := autoSize
 	if autoSize {
-		s.RestartKernelSizes = selfdeblur.AutoKernelSizes(f.kernelSize, s.Restarts)
+		s.RestartKernelSizes = kernel.AutoFrames(f.kernelSize, s.Restarts)
 	} else {
 		// A generous frame beside the given one (Levin: 33.59 dB, error
 		// ratio 1.64, against 33.34 and 1.73 with both fits in the given
