@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/deblur/deblur/generator"
+	"github.com/deblur/deblur/generator/pretrained"
 	"github.com/deblur/deblur/genprior"
 	"github.com/deblur/deblur/imageio"
 )
@@ -52,11 +53,11 @@ func shippedGenerators(im *imageio.Image) (gi, gk genprior.Generator, err error)
 		}
 		return nil, nil, fmt.Errorf("%w; got %s", ErrGeneratorSize, what)
 	}
-	d, err := generator.PretrainedDigitVAE()
+	d, err := pretrained.DigitVAE()
 	if err != nil {
 		return nil, nil, err
 	}
-	k, err := generator.PretrainedKernelVAE()
+	k, err := pretrained.KernelVAE()
 	if err != nil {
 		return nil, nil, err
 	}

@@ -9,17 +9,17 @@ import (
 	"testing"
 
 	"github.com/deblur/deblur/deconv"
-	"github.com/deblur/deblur/generator"
+	"github.com/deblur/deblur/generator/pretrained"
 	"github.com/deblur/deblur/genprior"
 )
 
 func mnistRunner(t *testing.T, steps int) *Runner {
 	t.Helper()
-	gi, err := generator.PretrainedDigitVAE()
+	gi, err := pretrained.DigitVAE()
 	if err != nil {
 		t.Fatal(err)
 	}
-	gk, err := generator.PretrainedKernelVAE()
+	gk, err := pretrained.KernelVAE()
 	if err != nil {
 		t.Fatal(err)
 	}

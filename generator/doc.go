@@ -14,9 +14,8 @@
 // Every prior satisfies Generator. Weights are stored in the format
 // described at Save (format.go); training (TrainVAE, TrainGAN) reports
 // progress through a progress.Recorder, honours context cancellation and
-// writes resumable checkpoints. PretrainedKernelVAE and PretrainedDigitVAE
-// return the weights shipped in the binary (see pretrained/README.md for how
-// they were trained).
+// writes resumable checkpoints. The weights shipped with deblur live in the
+// subpackage pretrained (pretrained/README.md says how they were trained).
 package generator
 
 import (

@@ -9,7 +9,7 @@ import (
 
 	"github.com/deblur/deblur/bench"
 	"github.com/deblur/deblur/chart"
-	"github.com/deblur/deblur/generator"
+	"github.com/deblur/deblur/generator/pretrained"
 	"github.com/deblur/deblur/genprior"
 	"github.com/deblur/deblur/selfdeblur"
 )
@@ -93,11 +93,11 @@ func (f *mnistFlags) selfDeblurPreset(k int) selfdeblur.Settings {
 // and 2 with the shipped generators, and the generator's-range row, with
 // their settings.
 func (f *mnistFlags) addMethods(m *bench.Methods) error {
-	gi, err := generator.PretrainedDigitVAE()
+	gi, err := pretrained.DigitVAE()
 	if err != nil {
 		return err
 	}
-	gk, err := generator.PretrainedKernelVAE()
+	gk, err := pretrained.KernelVAE()
 	if err != nil {
 		return err
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/deblur/deblur"
 	"github.com/deblur/deblur/deconv"
 	"github.com/deblur/deblur/generator"
+	"github.com/deblur/deblur/generator/pretrained"
 	"github.com/deblur/deblur/imageio"
 	"github.com/deblur/deblur/internal/blas"
 	"github.com/deblur/deblur/internal/vec"
@@ -144,7 +145,7 @@ func (f *runFlags) settings() (selfdeblur.Settings, error) {
 		if f.kernelSize > generator.KernelSize {
 			return s, usagef("-kernel-net %s: -kernel-size %d is larger than the kernel generator's %dx%d kernels", selfdeblur.KernelPrior, f.kernelSize, generator.KernelSize, generator.KernelSize)
 		}
-		dec, err := generator.PretrainedKernelVAE()
+		dec, err := pretrained.KernelVAE()
 		if err != nil {
 			return s, err
 		}

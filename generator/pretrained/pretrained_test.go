@@ -1,4 +1,4 @@
-package generator
+package pretrained
 
 import (
 	"math"
@@ -8,7 +8,10 @@ import (
 	"sort"
 	"testing"
 
+	"github.com/deblur/deblur/generator"
 	"github.com/deblur/deblur/mnist"
+	"github.com/deblur/deblur/nn"
+	"github.com/deblur/deblur/tensor"
 )
 
 // sumNormRelErr returns ||a/sum(a) - b/sum(b)||^2 / ||a/sum(a)||^2: the
@@ -58,19 +61,19 @@ func median(v []float64) float64 {
 // 0.999), median centroid (13.45, 13.51) (bound: within 1.5 px of the
 // centre).
 func TestPretrainedKernelVAE(t *testing.T) {
-	m, err := PretrainedKernelVAE()
+	m, err := KernelVAE()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if m.Config() != DefaultKernelVAE() {
+	if m.Config() != generator.DefaultKernelVAE() {
 		t.Fatalf("config %+v", m.Config())
 	}
-	const n, per = 500, KernelSize * KernelSize
-	held, err := SynthKernels(rand.New(rand.NewPCG(2024, 7)), n)
+	const n, per = 500, generator.KernelSize * generator.KernelSize
+	held, err := generator.SynthKernels(rand.New(rand.NewPCG(2024, 7)), n)
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := Reconstruct(m, held)
+	r := generator.Reconstruct(m, held)
 	var own, other float64
 	for i := range n {
 		k := held.Data[i*per : (i+1)*per]
@@ -93,8 +96,8 @@ func TestPretrainedKernelVAE(t *testing.T) {
 				t.Fatalf("sample %d has a negative value %v", i, v)
 			}
 			sum += float64(v)
-			mx += float64(v) * float64(j%KernelSize)
-			my += float64(v) * float64(j/KernelSize)
+			mx += float64(v) * float64(j%generator.KernelSize)
+			my += float64(v) * float64(j/generator.KernelSize)
 		}
 		if !(sum > 0) {
 			t.Fatalf("sample %d is all zero", i)
@@ -111,7 +114,7 @@ func TestPretrainedKernelVAE(t *testing.T) {
 	if median(mass) < 0.9 {
 		t.Errorf("samples are diffuse: median top-5%% mass %.3f", median(mass))
 	}
-	if c := float64(KernelSize-1) / 2; math.Abs(median(cx)-c) > 1.5 || math.Abs(median(cy)-c) > 1.5 {
+	if c := float64(generator.KernelSize-1) / 2; math.Abs(median(cx)-c) > 1.5 || math.Abs(median(cy)-c) > 1.5 {
 		t.Errorf("samples are off-centre: median centroid (%.2f, %.2f)", median(cx), median(cy))
 	}
 }
@@ -122,11 +125,11 @@ func TestPretrainedKernelVAE(t *testing.T) {
 // training image scores 0.068), and random samples in [0, 1] with about
 // the data's mean intensity.
 func TestPretrainedDigitVAE(t *testing.T) {
-	m, err := PretrainedDigitVAE()
+	m, err := DigitVAE()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if m.Config() != DefaultDigitVAE() {
+	if m.Config() != generator.DefaultDigitVAE() {
 		t.Fatalf("config %+v", m.Config())
 	}
 	smp := m.Forward(nil, randomLatent(77, 500, m.LatentDim()))
@@ -141,7 +144,7 @@ func TestPretrainedDigitVAE(t *testing.T) {
 		t.Errorf("samples' mean intensity %.3f (MNIST: 0.13)", avg)
 	}
 
-	dir := filepath.Join("..", "..", "shared", "data", "mnist")
+	dir := filepath.Join("..", "..", "..", "shared", "data", "mnist")
 	if _, err := os.Stat(dir); err != nil {
 		t.Skip("no MNIST data:", err)
 	}
@@ -150,8 +153,8 @@ func TestPretrainedDigitVAE(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, held := s.HoldOut()
-	x := MNISTTensor(held)
-	r := Reconstruct(m, x)
+	x := generator.MNISTTensor(held)
+	r := generator.Reconstruct(m, x)
 	mse := 0.0
 	for i, v := range x.Data {
 		d := float64(v - r.Data[i])
@@ -166,13 +169,19 @@ func TestPretrainedDigitVAE(t *testing.T) {
 
 // TestPretrainedCopiesAreIndependent: each call parses its own copy.
 func TestPretrainedCopiesAreIndependent(t *testing.T) {
-	a, err := PretrainedDigitVAE()
+	a, err := DigitVAE()
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, _ := PretrainedDigitVAE()
+	b, _ := DigitVAE()
 	a.Params()[0].T.Data[0] += 1
 	if a.Params()[0].T.Data[0] == b.Params()[0].T.Data[0] {
 		t.Error("two calls share their weights")
 	}
+}
+
+func randomLatent(seed uint64, n, dim int) *tensor.Tensor {
+	z := tensor.New(n, dim)
+	nn.Normal(nn.NewRand(seed), z, 0, 1)
+	return z
 }

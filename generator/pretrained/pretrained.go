@@ -1,0 +1,60 @@
+// Package pretrained holds the generator weights shipped with deblur,
+// embedded in the binary: a kernel VAE trained on synthetic camera-shake
+// kernels and a digit VAE trained on MNIST (README.md in this folder says
+// how each was trained). Only programs that import this package carry the
+// weights; the deblur pipeline itself does not.
+package pretrained
+
+import (
+	"bytes"
+	_ "embed"
+	"fmt"
+
+	"github.com/deblur/deblur/generator"
+)
+
+// The shipped weights, trained by the commands in README.md.
+var (
+	//go:embed kernel-vae.dbw
+	kernelVAEFile []byte
+	//go:embed digit-vae.dbw
+	digitVAEFile []byte
+)
+
+// KernelVAE returns the shipped kernel VAE (generator.DefaultKernelVAE,
+// trained on 60,000 synthetic motion kernels). Each call returns a fresh,
+// frozen copy; decode with Forward and divide each kernel by its sum.
+func KernelVAE() (*generator.KernelVAE, error) {
+	m, err := load(kernelVAEFile, "kernel VAE")
+	if err != nil {
+		return nil, err
+	}
+	k, ok := m.(*generator.KernelVAE)
+	if !ok {
+		return nil, fmt.Errorf("pretrained: the shipped kernel VAE file holds a %s", m.Kind())
+	}
+	return k, nil
+}
+
+// DigitVAE returns the shipped digit VAE (generator.DefaultDigitVAE, trained
+// on the first 9,000 of the 10,000 MNIST digits). Each call returns a
+// fresh, frozen copy.
+func DigitVAE() (*generator.DigitVAE, error) {
+	m, err := load(digitVAEFile, "digit VAE")
+	if err != nil {
+		return nil, err
+	}
+	d, ok := m.(*generator.DigitVAE)
+	if !ok {
+		return nil, fmt.Errorf("pretrained: the shipped digit VAE file holds a %s", m.Kind())
+	}
+	return d, nil
+}
+
+func load(data []byte, what string) (generator.Model, error) {
+	m, err := generator.Load(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("pretrained: the shipped %s: %w", what, err)
+	}
+	return m, nil
+}
