@@ -153,13 +153,6 @@ func pipeline(preset func(k int) selfdeblur.Settings, r deblur.Region, autoSize 
 // command's default; its restarts run concurrently.
 const SelfDeblurDefaultName = "selfdeblur-default"
 
-// RunsRestarts reports whether the blind method name fits several restarts
-// concurrently, one per core, so that its OpenBLAS products should be
-// single-threaded.
-func RunsRestarts(name string) bool {
-	return strings.HasPrefix(name, SelfDeblurDefaultName)
-}
-
 // DefaultBlind returns the blind methods of the project:
 // "selfdeblur-default" (selfdeblur.Default as the command runs it for a
 // given kernel size: restarts in the frames of kernel.GivenFrames,

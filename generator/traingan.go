@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"runtime"
 	"time"
 
 	"github.com/deblur/deblur/tensor"
@@ -48,6 +49,7 @@ func TrainGAN(ctx context.Context, g *DCGAN, d *Discriminator, data *tensor.Tens
 		ones.Data[i] = 1
 	}
 	tpG, tpD := tensor.NewTape(), tensor.NewTape()
+	tpG.Threads, tpD.Threads = runtime.GOMAXPROCS(0), runtime.GOMAXPROCS(0)
 	optG, optD := l.adams[0], l.adams[1]
 	var res GANResult
 	var recentD, recentG []float64

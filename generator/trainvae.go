@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"time"
 
 	"github.com/deblur/deblur/nn"
@@ -65,6 +66,7 @@ func TrainVAE(ctx context.Context, m VAE, data, heldOut *tensor.Tensor, opt Trai
 	shape[0] = opt.Batch
 	x := tensor.New(shape...)
 	tp := tensor.NewTape()
+	tp.Threads = runtime.GOMAXPROCS(0)
 	opt0 := l.adams[0]
 	res := VAEResult{}
 	for s := l.start; s < opt.Steps; s++ {

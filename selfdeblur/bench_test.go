@@ -93,7 +93,6 @@ func TestForwardFLOPsPaper(t *testing.T) {
 // (width 32, skip 8) with one OpenBLAS thread, as each of its concurrent
 // restarts runs.
 func BenchmarkDefaultIteration(b *testing.B) {
-	defer blas.SetThreads(blas.SetThreads(1))
 	benchIteration(b, Default(27).Gx, true)
 }
 
@@ -101,7 +100,6 @@ func BenchmarkDefaultIteration(b *testing.B) {
 // its two restarts step concurrently, each with one OpenBLAS thread. One op
 // is one iteration of both fits.
 func BenchmarkDefaultRestartPair(b *testing.B) {
-	defer blas.SetThreads(blas.SetThreads(1))
 	s := Default(27)
 	y := levinSizeNoise()
 	var ps [2]*problem
@@ -130,7 +128,6 @@ func BenchmarkDefaultRestartPair(b *testing.B) {
 // with the automatic 31 px frame and one OpenBLAS thread; each op is a
 // polish of 100 steps, which also runs Gx once.
 func BenchmarkPolishStep(b *testing.B) {
-	defer blas.SetThreads(blas.SetThreads(1))
 	p, err := newProblem(levinSizeNoise(), Default(31))
 	if err != nil {
 		b.Fatal(err)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"testing"
 
-	"github.com/deblur/deblur/internal/blas"
 	"github.com/deblur/deblur/metrics"
 	"github.com/deblur/deblur/plane"
 	"github.com/deblur/deblur/tensor"
@@ -77,7 +76,6 @@ func TestKernelPriorRecoversKernel(t *testing.T) {
 	s.Milestones = []int{150, 225, 260}
 	s.LRKernel = 0.05
 	s.Restarts = 4
-	defer blas.SetThreads(blas.SetThreads(1)) // concurrent fits: one BLAS thread each
 	res, err := Run(context.Background(), blurry, s)
 	if err != nil {
 		t.Fatal(err)

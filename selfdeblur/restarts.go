@@ -4,9 +4,9 @@ import (
 	"context"
 	"errors"
 	"math"
+	"runtime"
 	"sync"
 
-	"github.com/deblur/deblur/internal/blas"
 	"github.com/deblur/deblur/plane"
 )
 
@@ -21,17 +21,43 @@ import (
 // tells which; ties keep the earlier seed. Only the first fit reports
 // progress to s.Recorder.
 //
-// The fits run concurrently when the GEMM backend is single-threaded and
-// one after another otherwise: concurrent fits each driving a
-// multi-threaded OpenBLAS contend for the same cores (the Default preset's
-// two fits at Levin size: 0.55 s per iteration of both, against 0.22 s in
-// turn with two threads and 0.17 s concurrently with one each).
+// Up to s.Concurrency fits run at once (see Settings.Concurrency); the
+// fits and their choice do not depend on it.
 //
 // A fit that diverges is dropped unless every fit does; then the first
 // one's result and error are returned. A cancelled context stops every
 // fit; the best result so far is returned with the context's error.
 func runRestarts(ctx context.Context, y *plane.Plane, s Settings) (*Result, error) {
-	return restarts(ctx, y, s, blas.Threads() == 1)
+	n := s.Restarts
+	conc := s.concurrency()
+	threads := s.Threads
+	if threads <= 0 {
+		threads = max(1, runtime.GOMAXPROCS(0)/conc)
+	}
+	results := make([]*Result, n)
+	errs := make([]error, n)
+	slots := make(chan struct{}, conc)
+	var wg sync.WaitGroup
+	for i := range n {
+		si := s
+		si.Restarts = 0
+		si.RestartKernelSizes = nil
+		si.Seed = s.Seed + uint64(i)
+		si.Threads = threads
+		if len(s.RestartKernelSizes) > 0 {
+			si.KernelSize = s.RestartKernelSizes[i]
+		}
+		if i > 0 {
+			si.Recorder = nil
+		}
+		slots <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-slots }()
+			results[i], errs[i] = Run(ctx, y, si)
+		})
+	}
+	wg.Wait()
+	return choose(results, errs, s)
 }
 
 // sharpestObjectiveSlack bounds PickSharpest to the fits whose final
@@ -43,31 +69,9 @@ func runRestarts(ctx context.Context, y *plane.Plane, s Settings) (*Result, erro
 // above the successful ones (and that test's sharpest fit is a failure).
 const sharpestObjectiveSlack = 1.5
 
-// restarts is runRestarts with the choice made: concurrent fits or in turn.
-func restarts(ctx context.Context, y *plane.Plane, s Settings, concurrent bool) (*Result, error) {
-	n := s.Restarts
-	results := make([]*Result, n)
-	errs := make([]error, n)
-	var wg sync.WaitGroup
-	for i := range n {
-		si := s
-		si.Restarts = 0
-		si.RestartKernelSizes = nil
-		si.Seed = s.Seed + uint64(i)
-		if len(s.RestartKernelSizes) > 0 {
-			si.KernelSize = s.RestartKernelSizes[i]
-		}
-		if i > 0 {
-			si.Recorder = nil
-		}
-		fit := func() { results[i], errs[i] = Run(ctx, y, si) }
-		if concurrent {
-			wg.Go(fit)
-		} else {
-			fit()
-		}
-	}
-	wg.Wait()
+// choose returns the fit s.Pick keeps among results (see runRestarts).
+func choose(results []*Result, errs []error, s Settings) (*Result, error) {
+	n := len(results)
 	losses := make([]float64, n)
 	sharp := make([]float64, n)
 	final := make([]float64, n) // NaN: no usable fit

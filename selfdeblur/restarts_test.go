@@ -61,8 +61,10 @@ func testRestartsKeep(t *testing.T, pick Pick, score func(*Result) float64) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The fits in turn (as with a multi-threaded OpenBLAS) give the same.
-	inTurn, err := restarts(context.Background(), blurry, s, false)
+	// The fits in turn, two threads each, give the same.
+	seq := s
+	seq.Concurrency, seq.Threads = 1, 2
+	inTurn, err := Run(context.Background(), blurry, seq)
 	if err != nil {
 		t.Fatal(err)
 	}

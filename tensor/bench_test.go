@@ -62,9 +62,9 @@ func BenchmarkConv3x3GEMMs(b *testing.B) {
 		for t := 0; t < 9; t++ {
 			off := (t/3)*wd + t%3
 			w := taps[t*benchC*benchC : (t+1)*benchC*benchC]
-			blas.Gemm(false, false, benchC, ncols, benchC, 1, w, benchC, x[off:], h*wd, 1, grid, gridLen)
-			blas.Gemm(false, true, benchC, benchC, ncols, 1, grid, gridLen, x[off:], h*wd, 1, gtaps[t*benchC*benchC:(t+1)*benchC*benchC], benchC)
-			blas.Gemm(true, false, benchC, ncols, benchC, 1, w, benchC, grid, gridLen, 1, dx[off:], h*wd)
+			blas.Gemm(1, false, false, benchC, ncols, benchC, 1, w, benchC, x[off:], h*wd, 1, grid, gridLen)
+			blas.Gemm(1, false, true, benchC, benchC, ncols, 1, grid, gridLen, x[off:], h*wd, 1, gtaps[t*benchC*benchC:(t+1)*benchC*benchC], benchC)
+			blas.Gemm(1, true, false, benchC, ncols, benchC, 1, w, benchC, grid, gridLen, 1, dx[off:], h*wd)
 		}
 	}
 	reportGFLOPs(b, benchFlop)
@@ -80,7 +80,7 @@ func BenchmarkGEMMIm2colShape(b *testing.B) {
 	c := make([]float32, benchC*n)
 	b.ResetTimer()
 	for b.Loop() {
-		blas.Gemm(false, false, benchC, n, k, 1, a, k, bb, n, 0, c, n)
+		blas.Gemm(1, false, false, benchC, n, k, 1, a, k, bb, n, 0, c, n)
 	}
 	reportGFLOPs(b, 2*float64(benchC)*float64(n)*float64(k))
 }
@@ -89,7 +89,6 @@ func BenchmarkGEMMIm2colShape(b *testing.B) {
 // a 255x255 output from a (254+k)x(254+k) image and a k x k kernel, with one
 // OpenBLAS thread, as each concurrent restart fit does.
 func benchBlur(b *testing.B, k int, conv func(tp *Tape, x, w *Tensor) *Tensor) {
-	defer blas.SetThreads(blas.SetThreads(1))
 	rng := rand.New(rand.NewPCG(1, 1))
 	x := randParam(rng, 0, 1, 1, 1, 254+k, 254+k)
 	w := randParam(rng, 0, 1, 1, 1, k, k)

@@ -84,7 +84,7 @@ func convShifted(tp *Tape, x, w, b *Tensor) *Tensor {
 					if t == 0 {
 						beta = 0
 					}
-					blas.Gemm(false, false, cout, nc, cin, 1, taps[t*cout*cin:(t+1)*cout*cin], cin,
+					blas.Gemm(tp.threads(), false, false, cout, nc, cin, 1, taps[t*cout*cin:(t+1)*cout*cin], cin,
 						xs[i*wd+j+c0:], hw, beta, grid[c0:], gridLen)
 				}
 			}
@@ -143,11 +143,11 @@ func convShifted(tp *Tape, x, w, b *Tensor) *Tensor {
 					for j := 0; j < kw; j++ {
 						t, off := i*kw+j, i*wd+j+c0
 						if gw != nil {
-							blas.Gemm(false, true, cout, cin, nc, 1, dgrid[c0:], gridLen, xs[off:], hw, 1,
+							blas.Gemm(tp.threads(), false, true, cout, cin, nc, 1, dgrid[c0:], gridLen, xs[off:], hw, 1,
 								gtaps[t*cout*cin:(t+1)*cout*cin], cin)
 						}
 						if gx != nil {
-							blas.Gemm(true, false, cin, nc, cout, 1, taps[t*cout*cin:(t+1)*cout*cin], cin,
+							blas.Gemm(tp.threads(), true, false, cin, nc, cout, 1, taps[t*cout*cin:(t+1)*cout*cin], cin,
 								dgrid[c0:], gridLen, 1, gxs[off:], hw)
 						}
 					}
@@ -184,7 +184,7 @@ func convIm2col(tp *Tape, x, w, b *Tensor, stride, pad int) *Tensor {
 	for s := 0; s < n; s++ {
 		g.im2col(x.Data[s*cin*h*wd:(s+1)*cin*h*wd], col)
 		ys := out.Data[s*cout*cols : (s+1)*cout*cols]
-		blas.Gemm(false, false, cout, cols, rows, 1, w.Data, rows, col, cols, 0, ys, cols)
+		blas.Gemm(tp.threads(), false, false, cout, cols, rows, 1, w.Data, rows, col, cols, 0, ys, cols)
 		if b != nil {
 			addBias(ys, b.Data, cols)
 		}
@@ -200,10 +200,10 @@ func convIm2col(tp *Tape, x, w, b *Tensor, stride, pad int) *Tensor {
 			}
 			if gw != nil {
 				g.im2col(x.Data[s*cin*h*wd:(s+1)*cin*h*wd], col)
-				blas.Gemm(false, true, cout, rows, cols, 1, dys, cols, col, cols, 1, gw, rows)
+				blas.Gemm(tp.threads(), false, true, cout, rows, cols, 1, dys, cols, col, cols, 1, gw, rows)
 			}
 			if gx != nil {
-				blas.Gemm(true, false, rows, cols, cout, 1, w.Data, rows, dys, cols, 0, col, cols)
+				blas.Gemm(tp.threads(), true, false, rows, cols, cout, 1, w.Data, rows, dys, cols, 0, col, cols)
 				g.col2im(col, gx[s*cin*h*wd:(s+1)*cin*h*wd])
 			}
 		}

@@ -56,7 +56,7 @@ func ConvTranspose2D(tp *Tape, x, w, b *Tensor, stride, pad, outputPad int) *Ten
 		} else {
 			clear(ys)
 		}
-		blas.Gemm(true, false, rows, cols, cin, 1, w.Data, rows, x.Data[s*inLen:(s+1)*inLen], cols, 0, col, cols)
+		blas.Gemm(tp.threads(), true, false, rows, cols, cin, 1, w.Data, rows, x.Data[s*inLen:(s+1)*inLen], cols, 0, col, cols)
 		g.col2im(col, ys)
 	}
 	tp.release(col)
@@ -78,10 +78,10 @@ func ConvTranspose2D(tp *Tape, x, w, b *Tensor, stride, pad, outputPad int) *Ten
 			}
 			g.im2col(dys, col)
 			if gx != nil { // dX = W x im2col(dY)
-				blas.Gemm(false, false, cin, cols, rows, 1, w.Data, rows, col, cols, 1, gx[s*inLen:(s+1)*inLen], cols)
+				blas.Gemm(tp.threads(), false, false, cin, cols, rows, 1, w.Data, rows, col, cols, 1, gx[s*inLen:(s+1)*inLen], cols)
 			}
 			if gw != nil { // dW = X x im2col(dY)^T
-				blas.Gemm(false, true, cin, rows, cols, 1, x.Data[s*inLen:(s+1)*inLen], cols, col, cols, 1, gw, rows)
+				blas.Gemm(tp.threads(), false, true, cin, rows, cols, 1, x.Data[s*inLen:(s+1)*inLen], cols, col, cols, 1, gw, rows)
 			}
 		}
 		tp.release(col)

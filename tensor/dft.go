@@ -86,10 +86,10 @@ func (d *dft2) forward(tp *Tape, src []float32, b int) []float32 {
 	h, w, hw := d.h, d.w, d.hw
 	// Row transform: rt[(p,u)][(b,y)] = sum_x rowF[(p,u)][x] src[(b,y)][x].
 	rt := tp.alloc(2 * hw * b * h)
-	blas.Gemm(false, true, 2*hw, b*h, w, 1, d.rowF, w, src, w, 0, rt, b*h)
+	blas.Gemm(tp.threads(), false, true, 2*hw, b*h, w, 1, d.rowF, w, src, w, 0, rt, b*h)
 	// Column transform: rt read as rows (p,u,b) by columns y.
 	z := tp.alloc(2 * hw * b * 2 * h)
-	blas.Gemm(false, false, 2*hw*b, 2*h, h, 1, rt, h, d.colF, 2*h, 0, z, 2*h)
+	blas.Gemm(tp.threads(), false, false, 2*hw*b, 2*h, h, 1, rt, h, d.colF, 2*h, 0, z, 2*h)
 	tp.release(rt)
 	// F = sum_y (cos - i sin)(Rre + i Rim) = (C Rre + S Rim) + i (C Rim - S Rre).
 	spec := tp.alloc(d.specLen(b))
@@ -116,7 +116,7 @@ func (d *dft2) inverse(tp *Tape, dst, spec []float32, b int, beta float32) {
 	// Column inverse: z rows (p,u,b), columns (q,y), the 1/H applied here
 	// (the column table is symmetric in v and y).
 	z := tp.alloc(2 * hw * b * 2 * h)
-	blas.Gemm(false, false, 2*hw*b, 2*h, h, 1/float32(h), spec, h, d.colF, 2*h, 0, z, 2*h)
+	blas.Gemm(tp.threads(), false, false, 2*hw*b, 2*h, h, 1/float32(h), spec, h, d.colF, 2*h, 0, z, 2*h)
 	// G = sum_v (Fr + i Fi)(cos + i sin): Gre = Fr C - Fi S, Gim = Fi C + Fr S,
 	// stored as g[(p,u)][(b,y)] and weighted for the real inverse: columns
 	// other than 0 and W/2 stand for themselves and their mirror images.
@@ -139,6 +139,6 @@ func (d *dft2) inverse(tp *Tape, dst, spec []float32, b int, beta float32) {
 	})
 	tp.release(z)
 	// Row inverse: dst[(b,y)][x] = 1/W sum_(p,u) g[(p,u)][(b,y)] rowF[(p,u)][x].
-	blas.Gemm(true, false, b*h, w, 2*hw, 1/float32(w), g, b*h, d.rowF, w, beta, dst, w)
+	blas.Gemm(tp.threads(), true, false, b*h, w, 2*hw, 1/float32(w), g, b*h, d.rowF, w, beta, dst, w)
 	tp.release(g)
 }

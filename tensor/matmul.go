@@ -61,7 +61,7 @@ func batchedMatMul(tp *Tape, a, b *Tensor, ta, tb bool, shape []int, batch, m, n
 	}
 	sa, sb, sc := m*k, k*n, m*n
 	for s := 0; s < batch; s++ {
-		blas.Gemm(ta, tb, m, n, k, 1, a.Data[s*sa:(s+1)*sa], lda, b.Data[s*sb:(s+1)*sb], ldb,
+		blas.Gemm(tp.threads(), ta, tb, m, n, k, 1, a.Data[s*sa:(s+1)*sa], lda, b.Data[s*sb:(s+1)*sb], ldb,
 			0, out.Data[s*sc:(s+1)*sc], n)
 	}
 	tp.record(out, func() {
@@ -71,17 +71,17 @@ func batchedMatMul(tp *Tape, a, b *Tensor, ta, tb bool, shape []int, batch, m, n
 			if ga != nil {
 				g := ga[s*sa : (s+1)*sa]
 				if !ta { // dA = dC op(B)^T
-					blas.Gemm(false, !tb, m, k, n, 1, dc, n, bs, ldb, 1, g, k)
+					blas.Gemm(tp.threads(), false, !tb, m, k, n, 1, dc, n, bs, ldb, 1, g, k)
 				} else { // dA (K x M) = op(B) dC^T
-					blas.Gemm(tb, true, k, m, n, 1, bs, ldb, dc, n, 1, g, m)
+					blas.Gemm(tp.threads(), tb, true, k, m, n, 1, bs, ldb, dc, n, 1, g, m)
 				}
 			}
 			if gb != nil {
 				g := gb[s*sb : (s+1)*sb]
 				if !tb { // dB = op(A)^T dC
-					blas.Gemm(!ta, false, k, n, m, 1, as, lda, dc, n, 1, g, n)
+					blas.Gemm(tp.threads(), !ta, false, k, n, m, 1, as, lda, dc, n, 1, g, n)
 				} else { // dB (N x K) = dC^T op(A)
-					blas.Gemm(true, ta, n, k, m, 1, dc, n, as, lda, 1, g, k)
+					blas.Gemm(tp.threads(), true, ta, n, k, m, 1, dc, n, as, lda, 1, g, k)
 				}
 			}
 		}
@@ -101,7 +101,7 @@ func Linear(tp *Tape, x, w, b *Tensor) *Tensor {
 		panic(fmt.Sprintf("tensor: Linear bias has %d values for %d outputs", b.Len(), o))
 	}
 	out := tp.result([]int{n, o}, x, w, b)
-	blas.Gemm(false, true, n, o, in, 1, x.Data, in, w.Data, in, 0, out.Data, o)
+	blas.Gemm(tp.threads(), false, true, n, o, in, 1, x.Data, in, w.Data, in, 0, out.Data, o)
 	if b != nil {
 		for r := 0; r < n; r++ {
 			row := out.Data[r*o : (r+1)*o]
@@ -114,10 +114,10 @@ func Linear(tp *Tape, x, w, b *Tensor) *Tensor {
 		gx, gw, gb := tp.grad(x), tp.grad(w), tp.grad(b)
 		dy := out.Grad
 		if gx != nil { // dX = dY W
-			blas.Gemm(false, false, n, in, o, 1, dy, o, w.Data, in, 1, gx, in)
+			blas.Gemm(tp.threads(), false, false, n, in, o, 1, dy, o, w.Data, in, 1, gx, in)
 		}
 		if gw != nil { // dW = dY^T X
-			blas.Gemm(true, false, o, in, n, 1, dy, o, x.Data, in, 1, gw, in)
+			blas.Gemm(tp.threads(), true, false, o, in, n, 1, dy, o, x.Data, in, 1, gw, in)
 		}
 		if gb != nil {
 			for r := 0; r < n; r++ {

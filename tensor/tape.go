@@ -11,6 +11,11 @@ import (
 // gradients) is invalid and its memory is reused by the next pass. A Tape is
 // not safe for concurrent use.
 type Tape struct {
+	// Threads is how many goroutines each matrix product of the pass may
+	// use (internal/blas.Gemm); 0 and 1 mean one. It changes the time a
+	// pass takes, never its result.
+	Threads int
+
 	backs []func()
 	held  [][]float32         // buffers handed out since the last Reset
 	free  map[int][][]float32 // recycled buffers by length
@@ -18,6 +23,14 @@ type Tape struct {
 
 // NewTape returns an empty tape.
 func NewTape() *Tape { return &Tape{free: map[int][][]float32{}} }
+
+// threads is the goroutine count of tp's matrix products (1 for a nil tape).
+func (tp *Tape) threads() int {
+	if tp == nil {
+		return 1
+	}
+	return max(tp.Threads, 1)
+}
 
 // Len returns the number of recorded operations.
 func (tp *Tape) Len() int { return len(tp.backs) }

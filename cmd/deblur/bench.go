@@ -17,7 +17,6 @@ import (
 
 	"github.com/deblur/deblur"
 	"github.com/deblur/deblur/bench"
-	"github.com/deblur/deblur/internal/blas"
 	"github.com/deblur/deblur/progress"
 	"github.com/deblur/deblur/selfdeblur"
 )
@@ -133,7 +132,6 @@ func runBench(env *cliEnv, args []string) error {
 		if err := mf.validate(); err != nil {
 			return err
 		}
-		blas.SetThreads(1) // every product is tiny; see blas.SetThreads
 		if err := mf.addMethods(&methods); err != nil {
 			return err
 		}
@@ -166,13 +164,8 @@ func runBench(env *cliEnv, args []string) error {
 		if m = strings.TrimSpace(m); m == "" {
 			continue
 		}
-		pm, err := methods.Parse(m)
-		if err != nil {
+		if _, err := methods.Parse(m); err != nil {
 			return usageError{err}
-		}
-		if bench.RunsRestarts(pm.Blind) {
-			// Its two fits run on a core each; see selfdeblurThreads.
-			blas.SetThreads(1)
 		}
 		list = append(list, m)
 	}

@@ -14,7 +14,6 @@ import (
 	"github.com/deblur/deblur/generator"
 	"github.com/deblur/deblur/genprior"
 	"github.com/deblur/deblur/imageio"
-	"github.com/deblur/deblur/internal/blas"
 )
 
 // The blind methods of the default command.
@@ -108,7 +107,6 @@ func runDeepPrior(env *cliEnv, fs *flag.FlagSet, f *runFlags, in string) error {
 		return usagef("-method %s needs a %dx%d gray image (the shipped digit generator's size); %s is %dx%d %s",
 			f.method, generator.DigitSize, generator.DigitSize, in, im.W(), im.H(), kind)
 	}
-	blas.SetThreads(1) // every product is tiny; see blas.SetThreads
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	var rec *progressPrinter

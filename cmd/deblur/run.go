@@ -256,7 +256,6 @@ func runDeblur(env *cliEnv, args []string) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	selfdeblurThreads(s)
 	res, runErr := deblur.BlindPlanes(ctx, im, opt)
 	if res == nil {
 		if runErr != nil && strings.Contains(runErr.Error(), "too small") {
@@ -349,15 +348,6 @@ func writeOutputs(o outputSet, res *deblur.Result, rep *runReport) error {
 
 // kernelScale enlarges small kernels so the PNG is viewable (about 256 px).
 func kernelScale(k int) int { return max(1, 256/max(k, 1)) }
-
-// selfdeblurThreads makes OpenBLAS single-threaded when s runs restarts
-// concurrently: each fit then has a core to itself instead of the fits
-// contending for one threaded BLAS (process-wide, hence here in main).
-func selfdeblurThreads(s selfdeblur.Settings) {
-	if s.Restarts > 1 {
-		blas.SetThreads(1)
-	}
-}
 
 // backendName names the GEMM backend and the element-wise loops' build.
 func backendName() string { return blas.Backend() + "; element-wise loops: " + vec.Backend() }

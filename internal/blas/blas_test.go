@@ -60,7 +60,7 @@ func TestGemmMatchesNaive(t *testing.T) {
 				ldc := tc.n + 2
 				c1 := fill(tc.m * ldc)
 				c2 := append([]float32(nil), c1...)
-				Gemm(ta, tb, tc.m, tc.n, tc.k, 0.5, a, lda, b, ldb, 0.25, c1, ldc)
+				Gemm(1, ta, tb, tc.m, tc.n, tc.k, 0.5, a, lda, b, ldb, 0.25, c1, ldc)
 				naive(ta, tb, tc.m, tc.n, tc.k, 0.5, a, lda, b, ldb, 0.25, c2, ldc)
 				for i := range c1 {
 					if math.Abs(float64(c1[i]-c2[i])) > 1e-4*float64(tc.k+1) {
@@ -78,7 +78,7 @@ func TestGemmPanicsOnShortSlice(t *testing.T) {
 			t.Fatal("no panic for a short A")
 		}
 	}()
-	Gemm(false, false, 2, 2, 2, 1, make([]float32, 3), 2, make([]float32, 4), 2, 0, make([]float32, 4), 2)
+	Gemm(1, false, false, 2, 2, 2, 1, make([]float32, 3), 2, make([]float32, 4), 2, 0, make([]float32, 4), 2)
 }
 
 func TestBackendNamed(t *testing.T) {
@@ -89,28 +89,78 @@ func TestBackendNamed(t *testing.T) {
 	t.Log(b)
 }
 
-// TestSetThreads sets one thread, checks Backend reports it (OpenBLAS) and
-// products still agree with the reference, then restores the count.
-func TestSetThreads(t *testing.T) {
-	prev := SetThreads(1)
-	defer SetThreads(prev)
-	if prev < 1 {
-		t.Fatalf("previous thread count %d", prev)
+// TestGemmSplitIsExact: products split across goroutines by columns (wide
+// C) and by rows (tall C), in every transpose combination, and products
+// near the size where OpenBLAS changes kernels, equal the single-threaded
+// product bit for bit, so a fit's result does not depend on how many
+// threads its products use.
+func TestGemmSplitIsExact(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	fill := func(n int) []float32 {
+		s := make([]float32, n)
+		for i := range s {
+			s[i] = rng.Float32()*2 - 1
+		}
+		return s
 	}
-	if b := Backend(); strings.Contains(b, "openblas") && !strings.Contains(b, " 1 threads") {
-		t.Errorf("after SetThreads(1): %q", b)
+	for _, tc := range []struct{ m, n, k int }{{32, 2048, 32}, {32, 2060, 32}, {1000, 40, 64}, {33, 515, 129}, {97, 34, 350}} {
+		for _, ta := range []bool{false, true} {
+			for _, tb := range []bool{false, true} {
+				lda, ldb, ldc := tc.k+1, tc.n+3, tc.n+2
+				ra, rb := tc.m, tc.k
+				if ta {
+					ra, lda = tc.k, tc.m+1
+				}
+				if tb {
+					rb, ldb = tc.n, tc.k+3
+				}
+				a, b := fill(ra*lda), fill(rb*ldb)
+				c1 := fill(tc.m * ldc)
+				c2 := append([]float32(nil), c1...)
+				c3 := append([]float32(nil), c1...)
+				Gemm(1, ta, tb, tc.m, tc.n, tc.k, 1, a, lda, b, ldb, 0.5, c1, ldc)
+				Gemm(2, ta, tb, tc.m, tc.n, tc.k, 1, a, lda, b, ldb, 0.5, c2, ldc)
+				Gemm(7, ta, tb, tc.m, tc.n, tc.k, 1, a, lda, b, ldb, 0.5, c3, ldc)
+				for i := range c1 {
+					if c1[i] != c2[i] || c1[i] != c3[i] {
+						t.Fatalf("%+v ta=%v tb=%v: c[%d] = %v single-threaded, %v and %v split", tc, ta, tb, i, c1[i], c2[i], c3[i])
+					}
+				}
+			}
+		}
 	}
-	if got := SetThreads(prev); got != 1 && strings.Contains(Backend(), "openblas") {
-		t.Errorf("SetThreads returned %d, want the 1 set before", got)
+}
+
+func TestSplits(t *testing.T) {
+	if !splitsProducts {
+		t.Skip("the pure-Go backend does not split")
 	}
-	SetThreads(1)
-	a, b := []float32{1, 2, 3, 4, 5, 6}, []float32{1, 0, 2, 1, 0, 3}
-	c := make([]float32, 4)
-	Gemm(false, false, 2, 2, 3, 1, a, 3, b, 2, 0, c, 2)
-	want := []float32{5, 11, 14, 23}
-	for i := range c {
-		if c[i] != want[i] {
-			t.Fatalf("product %v, want %v", c, want)
+	for _, tc := range []struct{ threads, m, n, k, want int }{
+		{2, 32, 2048, 32, 2}, // the width-32 convolution's strip: two blocks of 1024 columns
+		{2, 32, 2060, 32, 1}, // the second block would be too small
+		{4, 32, 8192, 32, 4},
+		{1, 32, 8192, 32, 1},
+		{8, 128, 2048, 128, 8},
+		{2, 100, 100, 100, 1},
+	} {
+		if got := splits(tc.threads, tc.m, tc.n, tc.k); got != tc.want {
+			t.Errorf("splits(%d, %d, %d, %d) = %d, want %d", tc.threads, tc.m, tc.n, tc.k, got, tc.want)
+		}
+	}
+}
+
+func TestBlockEdges(t *testing.T) {
+	for _, tc := range []struct{ parts, n int }{{2, 2000}, {3, 40}, {7, 515}, {2, 17}} {
+		prev := 0
+		for i := 1; i <= tc.parts; i++ {
+			e := blockEdge(i, tc.parts, tc.n)
+			if e < prev || (i < tc.parts && e%splitAlign != 0) {
+				t.Errorf("parts %d of %d: edge %d = %d after %d", tc.parts, tc.n, i, e, prev)
+			}
+			prev = e
+		}
+		if prev != tc.n || blockEdge(0, tc.parts, tc.n) != 0 {
+			t.Errorf("parts %d of %d do not cover it", tc.parts, tc.n)
 		}
 	}
 }

@@ -80,7 +80,13 @@ var loader = sync.OnceValue(func() loaded {
 	core, note := chooseCore(os.Getenv("DEBLUR_BLAS_CORE"), os.Getenv("OPENBLAS_CORETYPE"), C.deblur_has_avx512() != 0)
 	cs := C.CString(core)
 	defer C.free(unsafe.Pointer(cs))
-	return loaded{ok: C.deblur_load(cs) == 1, note: note}
+	ok := C.deblur_load(cs) == 1
+	if ok {
+		// One thread per call, fixed for the life of the process: Gemm
+		// spreads a product over the caller's goroutines instead.
+		C.deblur_set_threads(1)
+	}
+	return loaded{ok: ok, note: note}
 })
 
 // chooseCore decides the OPENBLAS_CORETYPE to set before loading ("" keeps
@@ -133,22 +139,10 @@ func backend() string {
 	if !l.ok {
 		return "gonum (pure Go; OpenBLAS shared library not found)"
 	}
-	return fmt.Sprintf("openblas (%s kernels, %d threads; %s; %s)",
+	return fmt.Sprintf("openblas (%s kernels, %d thread per call; %s; %s)",
 		C.GoString(C.deblur_corename_str()), int(C.deblur_threads()), l.note, C.GoString(C.deblur_config_str()))
 }
 
-func setThreads(n int) int {
-	if !loader().ok {
-		return 1
-	}
-	prev := int(C.deblur_threads())
-	C.deblur_set_threads(C.int(n))
-	return prev
-}
-
-func threads() int {
-	if !loader().ok {
-		return 1
-	}
-	return int(C.deblur_threads())
-}
+// splitsProducts is true: OpenBLAS runs single-threaded (see loader), and
+// Gemm spreads large products over the caller's goroutines.
+const splitsProducts = true

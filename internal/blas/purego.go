@@ -8,6 +8,6 @@ func gemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int,
 
 func backend() string { return "gonum (pure Go)" }
 
-func setThreads(int) int { return 1 }
-
-func threads() int { return 1 }
+// splitsProducts is false: gonum's Sgemm spreads a large product over
+// GOMAXPROCS goroutines itself.
+const splitsProducts = false
