@@ -1,103 +1,167 @@
 // Package deblur recovers the blur kernel and the sharp image from one
 // blurry photograph (blind deconvolution).
 //
-// The pipeline reads as a sentence: decode the image, run a blind method
-// to estimate the kernel (and the image), optionally finish with non-blind
-// deconvolution, and encode the image, the kernel and a report. This
-// package is the entry point for Go programs; the methods live in their own
-// packages (selfdeblur, ...) and report progress through progress.Recorder.
+// One call does what the command does:
 //
-// Colour images: the kernel is always estimated on the BT.601 luma. Blind
-// with a non-blind finish (Options.Finish, as the command runs it)
-// deconvolves every channel with that kernel; SelfDeblur alone follows the
-// SelfDeblur authors' scheme, its luma recombined with the blurry chroma.
+//	res, err := deblur.Deblur(ctx, img, nil)
 //
-// SelfDeblur with restarts runs its fits concurrently only when OpenBLAS is
-// single-threaded; see SetBLASThreads.
+// estimates the camera-shake kernel on the image's luma with SelfDeblur
+// (Ren et al., CVPR 2020), then deconvolves every channel of the whole
+// image with it. Options changes the method, the kernel size, the region
+// and scale of the estimation and the non-blind finish; NewPlan says how
+// Deblur chooses what Options leaves open, and Result.Plan records it.
+//
+// The methods live in their own packages behind small interfaces:
+// blind.Estimator for kernel estimators (selfdeblur.Estimator,
+// genprior.Estimator) and deconv.Deconvolver for non-blind deconvolution
+// (deconv.IRLS, deconv.HyperLaplacian, ...). Algorithms never print: they
+// send progress.Events to Options.Recorder.
 package deblur
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"image"
 	"time"
 
+	"github.com/deblur/deblur/blind"
 	"github.com/deblur/deblur/imageio"
+	"github.com/deblur/deblur/kernel"
 	"github.com/deblur/deblur/plane"
-	"github.com/deblur/deblur/selfdeblur"
 )
 
-// Result is what a blind deblurring run produces.
-type Result struct {
-	// Image is the deblurred picture: gray in, gray out; colour in, colour out.
-	Image *imageio.Image
-	// Kernel is the estimated blur as a convolution kernel (blurry = Kernel
-	// convolved with sharp), non-negative, summing to 1.
-	Kernel *plane.Plane
-	// Window is the region of the image the kernel was estimated on.
-	Window image.Rectangle
-	// Scale is the factor the image was shrunk by for the estimation (1:
-	// full size); see Options.MaxEstimateKernel.
-	Scale      int
-	Losses     []float64 // objective per iteration
-	Iterations int       // iterations done (fewer than planned if cancelled)
-	Elapsed    time.Duration
-	// Seed is the seed of the SelfDeblur fit kept; RestartLosses and
-	// RestartSharpness hold every fit's final objective and the
-	// selfdeblur.GradientSparsity of its image when the settings ask for
-	// restarts (nil otherwise); see selfdeblur.Settings.Restarts and Pick.
-	// Picked is the rule that chose among them (selfdeblur.Result.Picked).
-	Seed             uint64
-	RestartLosses    []float64
-	RestartSharpness []float64
-	Picked           selfdeblur.Pick
-	// PolishLoss is the objective of the kept fit's kernel after its
-	// polish (selfdeblur.Settings.PolishIterations); 0 without one.
-	PolishLoss float64
-	// Settings are the SelfDeblur settings the estimate ran with: those
-	// given, with Blind's changes for the estimation region (kernel
-	// frames on a shrunk copy, Region.CentreIterations).
-	Settings selfdeblur.Settings
+// Deblur deblurs img as opts says (nil: as the command does with no
+// flags). The output has img's size and depth (16 bits per sample when
+// img has them), gray for gray input and colour for colour. Invalid
+// options give an error wrapping ErrOptions and an image the method cannot
+// handle one wrapping ErrImageSize, both before any work. When ctx is
+// cancelled during the estimation, Deblur returns the kernel so far with
+// the method's own image (where it covers the whole input) or a copy of the
+// input, together with ctx.Err(); a cancelled finish returns no result.
+func Deblur(ctx context.Context, img image.Image, opts *Options) (*Result, error) {
+	im := imageio.FromImage(img)
+	return run(ctx, im, opts, img.Bounds().Min)
 }
 
-// SelfDeblur deblurs img with SelfDeblur (see package selfdeblur for the
-// settings; selfdeblur.Fast and selfdeblur.Paper are presets). When ctx is
-// cancelled it returns the result reached so far together with ctx.Err().
-func SelfDeblur(ctx context.Context, img image.Image, s selfdeblur.Settings) (*Result, error) {
-	return selfDeblurImage(ctx, imageio.FromImage(img), s)
+// DeblurPlanes is Deblur on an already decoded image, whose samples
+// (nominally in [0, 1]) are used without quantisation; Result.Image has
+// im.Depth (8 when unset).
+func DeblurPlanes(ctx context.Context, im *imageio.Image, opts *Options) (*Result, error) {
+	return run(ctx, im, opts, image.Point{})
 }
 
-// SelfDeblurPlanes is SelfDeblur on an already decoded image.
-func SelfDeblurPlanes(ctx context.Context, im *imageio.Image, s selfdeblur.Settings) (*Result, error) {
-	return selfDeblurImage(ctx, im, s)
-}
-
-func selfDeblurImage(ctx context.Context, im *imageio.Image, s selfdeblur.Settings) (*Result, error) {
-	if im.IsGray() {
-		r, err := selfdeblur.Run(ctx, im.Channels[0], s)
-		if r == nil {
-			return nil, err
-		}
-		return fromSelfDeblur(imageio.NewGray(r.Image.Clamp(0, 1)), r, s), err
+func run(ctx context.Context, im *imageio.Image, opts *Options, origin image.Point) (*Result, error) {
+	start := time.Now()
+	if opts == nil {
+		opts = &Options{}
 	}
-	y, cb, cr, err := imageio.RGBToYCbCr(im)
+	luma, err := lumaOf(im)
+	if err != nil {
+		return nil, err
+	}
+	p, err := newPlan(im, luma, opts, origin)
+	if err != nil {
+		return nil, err
+	}
+	res, runErr := p.execute(ctx, im, luma, opts)
+	if res == nil {
+		return nil, runErr
+	}
+	res.Elapsed = time.Since(start)
+	out, err := res.planes.ToImage(depthOf(im))
 	if err != nil {
 		return nil, fmt.Errorf("deblur: %w", err)
 	}
-	r, err := selfdeblur.Run(ctx, y, s)
-	if r == nil {
-		return nil, err
+	res.Image = out
+	res.Report = newReport(res, runErr)
+	return res, runErr
+}
+
+// execute runs the plan on im (luma: its gray plane).
+func (p *Plan) execute(ctx context.Context, im *imageio.Image, luma *plane.Plane, o *Options) (*Result, error) {
+	f := p.Scale
+	y := luma
+	if p.RegionRule != "whole" || f > 1 {
+		r := p.Region
+		y = luma.Shrink(f).Crop(r.Min.X/f, r.Min.Y/f, r.Dx()/f, r.Dy()/f)
 	}
-	out, cerr := imageio.YCbCrToRGB(r.Image, cb, cr)
-	if cerr != nil {
-		return nil, fmt.Errorf("deblur: %w", cerr)
+	est, runErr := p.method.Estimate(ctx, y, p.job(o))
+	if est == nil {
+		return nil, runErr
+	}
+	res := &Result{Plan: p, Estimate: est, Kernel: est.Kernel}
+	if f > 1 {
+		res.Kernel = kernel.Upscale(est.Kernel, p.Frames[est.Kept], f)
+	}
+	if p.Center && !est.Circular {
+		// The finish deconvolves the image again, so the kernel may move:
+		// centred, the output is not shifted against the input.
+		res.Kernel = kernel.Center(res.Kernel)
+	}
+	if p.Trim && !est.Circular {
+		res.Kernel = kernel.Trim(res.Kernel, trimFraction)
+	}
+	if runErr != nil || p.finish == nil {
+		out, err := p.ownImage(im, est)
+		if err != nil {
+			return nil, errors.Join(runErr, err)
+		}
+		res.planes = out
+		return res, runErr
+	}
+	fin, err := deconvolve(ctx, im, res.Kernel, p.finish)
+	if err != nil {
+		return nil, fmt.Errorf("deblur: non-blind finish: %w", err)
+	}
+	res.planes = fin
+	return res, nil
+}
+
+// ownImage is the output made from the estimator's image: that image
+// (clamped to [0, 1]) for gray input, its luma with the blurry chroma for
+// colour (the SelfDeblur authors' scheme). Where the estimate covers only
+// a region, or has no image, it is a copy of the input.
+func (p *Plan) ownImage(im *imageio.Image, est *blind.Estimate) (*imageio.Image, error) {
+	if est.Image == nil || p.RegionRule != "whole" || p.Scale > 1 || est.Image.W != im.W() || est.Image.H != im.H() {
+		if p.finish == nil {
+			return nil, optionErr("NoFinish", true, "%s has no image of its own for the whole input: use a non-blind finish", p.Method)
+		}
+		return im.Clone(), nil
+	}
+	if im.IsGray() {
+		return imageio.NewGray(est.Image.Clone().Clamp(0, 1)), nil
+	}
+	_, cb, cr, err := imageio.RGBToYCbCr(im)
+	if err != nil {
+		return nil, fmt.Errorf("deblur: %w", err)
+	}
+	out, err := imageio.YCbCrToRGB(est.Image, cb, cr)
+	if err != nil {
+		return nil, fmt.Errorf("deblur: %w", err)
 	}
 	for _, c := range out.Channels {
 		c.Clamp(0, 1)
 	}
-	return fromSelfDeblur(out, r, s), err
+	return out, nil
 }
 
-func fromSelfDeblur(im *imageio.Image, r *selfdeblur.Result, s selfdeblur.Settings) *Result {
-	return &Result{Settings: s, Image: im, Kernel: r.Kernel, Window: image.Rect(0, 0, r.Image.W, r.Image.H), Losses: r.Losses, Iterations: r.Iterations, Elapsed: r.Elapsed, Seed: r.Seed, RestartLosses: r.RestartLosses, RestartSharpness: r.RestartSharpness, Picked: r.Picked, PolishLoss: r.PolishLoss}
+// lumaOf returns the gray channel or the BT.601 luma of a colour image.
+func lumaOf(im *imageio.Image) (*plane.Plane, error) {
+	if im.IsGray() {
+		return im.Channels[0], nil
+	}
+	y, _, _, err := imageio.RGBToYCbCr(im)
+	if err != nil {
+		return nil, fmt.Errorf("deblur: %w", err)
+	}
+	return y, nil
+}
+
+// depthOf is the depth of the output for input im: its own, 8 when unknown.
+func depthOf(im *imageio.Image) imageio.Depth {
+	if im.Depth == imageio.Depth16 {
+		return imageio.Depth16
+	}
+	return imageio.Depth8
 }

@@ -34,7 +34,7 @@ func mnistRunner(t *testing.T, steps int) *Runner {
 		t.Fatal(err)
 	}
 	return &Runner{OutDir: t.TempDir(), Methods: Methods{
-		NonBlind:  map[string]Deconvolver{"irls-circular": Deconvolver(irls)},
+		NonBlind:  map[string]deconv.Deconvolver{"irls-circular": irls},
 		Blind:     map[string]BlindFunc{DeepDeblurName: DeepDeblur(gi, gk, a1), DeepDeblurSlackName: DeepDeblurSlack(gi, gk, a2)},
 		Reference: map[string]ReferenceFunc{RangeName: RangeReference(gi, gk, p, a1)},
 		Config:    map[string]string{DeepDeblurName: fmt.Sprintf("steps %d", steps)},

@@ -8,18 +8,13 @@ import (
 	"strings"
 
 	"github.com/deblur/deblur"
+	"github.com/deblur/deblur/blind"
+	"github.com/deblur/deblur/deconv"
 	"github.com/deblur/deblur/imageio"
-	"github.com/deblur/deblur/kernel"
 	"github.com/deblur/deblur/plane"
 	"github.com/deblur/deblur/progress"
 	"github.com/deblur/deblur/selfdeblur"
 )
-
-// Deconvolver is a non-blind deconvolution: it estimates the sharp image
-// from the blurry gray plane y (values in [0, 1]) and the convolution kernel
-// k (summing to 1). The result should have y's size; a larger one is
-// centre-cropped to it. Colour images are deconvolved channel by channel.
-type Deconvolver func(ctx context.Context, y, k *plane.Plane) (*plane.Plane, error)
 
 // BlindFunc is a blind deconvolution: from the blurry gray plane y it
 // estimates a kernelSize x kernelSize convolution kernel and the sharp
@@ -40,7 +35,7 @@ type ReferenceFunc func(ctx context.Context, s *Sample, rec progress.Recorder) (
 // that have no non-blind finish of their own, and the settings of the
 // methods that have some.
 type Methods struct {
-	NonBlind  map[string]Deconvolver
+	NonBlind  map[string]deconv.Deconvolver
 	Blind     map[string]BlindFunc
 	Reference map[string]ReferenceFunc
 	// Ratio names the entry of NonBlind used for the error ratio of a
@@ -53,140 +48,56 @@ type Methods struct {
 	Config map[string]string
 }
 
-// SelfDeblur returns a BlindFunc running selfdeblur.Run with the settings
-// preset(kernelSize) (e.g. selfdeblur.Fast or selfdeblur.Paper).
-func SelfDeblur(preset func(k int) selfdeblur.Settings) BlindFunc {
+// SelfDeblur returns a BlindFunc running SelfDeblur alone, as its authors
+// evaluate it: e's settings with every fit in the case's kernel frame, on
+// the whole image, from seed; its own image and kernel.
+func SelfDeblur(e selfdeblur.Estimator, seed uint64) BlindFunc {
 	return func(ctx context.Context, y *plane.Plane, kernelSize int, rec progress.Recorder) (*plane.Plane, *plane.Plane, error) {
-		s := preset(kernelSize)
-		s.Recorder = rec
-		r, err := selfdeblur.Run(ctx, y, s)
+		est, err := e.Estimate(ctx, y, blind.Job{Frames: []int{kernelSize}, Seed: seed, Recorder: rec})
 		if err != nil {
 			return nil, nil, err
 		}
-		return r.Image, r.Kernel, nil
+		return est.Image, est.Kernel, nil
 	}
 }
 
-// SelfDeblurAutoSize is SelfDeblur ignoring the case's kernel size, as the
-// command does without -kernel-size: the frame is kernel.AutoSize
-// of the image, restarts alternate it with a tighter one
-// (kernel.AutoFrames), and the kept estimate is centred and
-// trimmed (kernel.Center, kernel.Trim at 5 % of the
-// peak).
-func SelfDeblurAutoSize(preset func(k int) selfdeblur.Settings) BlindFunc {
-	return func(ctx context.Context, y *plane.Plane, _ int, rec progress.Recorder) (*plane.Plane, *plane.Plane, error) {
-		k := kernel.AutoSize(y.W, y.H)
-		s := preset(k)
-		s.RestartKernelSizes = kernel.AutoFrames(k, s.Restarts)
-		s.Recorder = rec
-		r, err := selfdeblur.Run(ctx, y, s)
-		if err != nil {
-			return nil, nil, err
-		}
-		return r.Image, kernel.Trim(kernel.Center(r.Kernel), 0.05), nil
-	}
-}
-
-// SelfDeblurGivenFrames is SelfDeblur with the restarts in the frames of
-// kernel.GivenFrames (a generous frame and the case's kernel
-// size), the lower final objective kept, and the kept estimate centred and
-// trimmed as in SelfDeblurAutoSize: what the command does with a given
-// kernel size on an image it estimates whole. Where GivenKernelSizes
-// returns nil it is SelfDeblur.
-func SelfDeblurGivenFrames(preset func(k int) selfdeblur.Settings) BlindFunc {
+// Pipeline returns a BlindFunc running the command's pipeline,
+// deblur.DeblurPlanes, with o on the luma: with the case's kernel size, or
+// with the size chosen as the command does without -kernel-size when
+// chooseSize. It returns the pipeline's output (the luma deconvolved with
+// the kernel by the finish) and its kernel.
+func Pipeline(o deblur.Options, chooseSize bool) BlindFunc {
 	return func(ctx context.Context, y *plane.Plane, kernelSize int, rec progress.Recorder) (*plane.Plane, *plane.Plane, error) {
-		s := preset(kernelSize)
-		s, _ = selfdeblur.WithGivenFrames(s, y.W, y.H, 0)
-		s.Recorder = rec
-		r, err := selfdeblur.Run(ctx, y, s)
+		run := o
+		run.KernelSize, run.Recorder = kernelSize, rec
+		if chooseSize {
+			run.KernelSize = 0
+		}
+		res, err := deblur.DeblurPlanes(ctx, imageio.NewGray(y), &run)
 		if err != nil {
 			return nil, nil, err
 		}
-		return r.Image, kernel.Trim(kernel.Center(r.Kernel), 0.05), nil
+		return res.Planes().Channels[0], res.Kernel, nil
 	}
 }
 
-// SelfDeblurPipeline returns a BlindFunc running the command's pipeline,
-// deblur.BlindPlanes, with the settings preset(kernelSize) and the
-// estimation region r (see deblur.Region: the most informative window of
-// larger images, a shrunk copy for large kernels, the centred window of
-// small ones), finished with deblur.AutoFinish. As in the command, the
-// restarts fit the frames of selfdeblur.WithGivenFrames for
-// deblur.EstimationRegion with r.MaxEstimateKernel as the largest frame,
-// and an estimate from two frames is trimmed.
-func SelfDeblurPipeline(preset func(k int) selfdeblur.Settings, r deblur.Region) BlindFunc {
-	return pipeline(preset, r, false)
-}
+// The blind methods of DefaultBlind.
+const (
+	PipelineName           = "deblur"
+	PipelineChosenSizeName = "deblur-auto"
+	SelfDeblurName         = "selfdeblur"
+)
 
-// SelfDeblurPipelineAutoSize is SelfDeblurPipeline ignoring the case's
-// kernel size, as the command does without -kernel-size: the frames are
-// kernel.AutoSize of deblur.EstimationRegion and
-// kernel.AutoFrames, the region r.ForAutoKernelSize(), and the
-// estimate is trimmed.
-func SelfDeblurPipelineAutoSize(preset func(k int) selfdeblur.Settings, r deblur.Region) BlindFunc {
-	return pipeline(preset, r, true)
-}
-
-func pipeline(preset func(k int) selfdeblur.Settings, r deblur.Region, autoSize bool) BlindFunc {
-	return func(ctx context.Context, y *plane.Plane, kernelSize int, rec progress.Recorder) (*plane.Plane, *plane.Plane, error) {
-		ew, eh := deblur.EstimationRegion(y.W, y.H, r.EstimateSize)
-		var s selfdeblur.Settings
-		trim := autoSize
-		if autoSize {
-			r = r.ForAutoKernelSize()
-			s = preset(kernel.AutoSize(ew, eh))
-			s.RestartKernelSizes = kernel.AutoFrames(s.KernelSize, s.Restarts)
-		} else {
-			s, trim = selfdeblur.WithGivenFrames(preset(kernelSize), ew, eh, r.MaxEstimateKernel)
-		}
-		s.Recorder = rec
-		o := deblur.Options{SelfDeblur: s, Region: r, Finish: deblur.AutoFinish(y.W, y.H), Trim: trim}
-		res, err := deblur.BlindPlanes(ctx, imageio.NewGray(y), o)
-		if err != nil {
-			return nil, nil, err
-		}
-		return res.Image.Channels[0], res.Kernel, nil
-	}
-}
-
-// SelfDeblurDefaultName is the blind method of selfdeblur.Default, the
-// command's default; its restarts run concurrently.
-const SelfDeblurDefaultName = "selfdeblur-default"
-
-// DefaultBlind returns the blind methods of the project:
-// "selfdeblur-default" (selfdeblur.Default as the command runs it for a
-// given kernel size: restarts in the frames of kernel.GivenFrames,
-// see SelfDeblurGivenFrames), "selfdeblur-default-1frame" (both restarts
-// in the given frame, the default before 2026-11-22),
-// "selfdeblur-default-auto" (Default with the kernel size chosen by the
-// tool), "selfdeblur-default-window" (the command's default pipeline, see
-// SelfDeblurPipeline: the default preset estimated on the region r,
-// deblur.AutoFinish), "selfdeblur-default-window-auto" (the same without
-// the case's kernel size, SelfDeblurPipelineAutoSize), "selfdeblur-fast"
-// (selfdeblur.Fast), "selfdeblur-c2f" (selfdeblur.FastCoarseToFine),
-// "selfdeblur-fast-auto" (Fast with the kernel size chosen by the tool)
-// and "selfdeblur-paper" (selfdeblur.Paper, the published configuration;
-// hours per image on a CPU). A non-nil adjust changes every preset's
-// settings (for example s.WithIterations(n), or another restart Pick);
-// deblur.DefaultRegion() for r is the command's pipeline.
-func DefaultBlind(adjust func(selfdeblur.Settings) selfdeblur.Settings, r deblur.Region) map[string]BlindFunc {
-	p := func(preset func(int) selfdeblur.Settings) func(int) selfdeblur.Settings {
-		if adjust == nil {
-			return preset
-		}
-		return func(k int) selfdeblur.Settings { return adjust(preset(k)) }
-	}
-	def := p(selfdeblur.Default)
+// DefaultBlind returns the blind methods of the project: "deblur" (the
+// command's pipeline with o and the case's kernel size, see Pipeline),
+// "deblur-auto" (the same with the size chosen) and "selfdeblur"
+// (SelfDeblur alone with sd in the case's frame on the whole image, from
+// o's seed, see SelfDeblur). The zero o and sd are the command's defaults.
+func DefaultBlind(o deblur.Options, sd selfdeblur.Estimator) map[string]BlindFunc {
 	return map[string]BlindFunc{
-		SelfDeblurDefaultName:                  SelfDeblurGivenFrames(def),
-		SelfDeblurDefaultName + "-1frame":      SelfDeblur(def),
-		SelfDeblurDefaultName + "-auto":        SelfDeblurAutoSize(def),
-		SelfDeblurDefaultName + "-window":      SelfDeblurPipeline(def, r),
-		SelfDeblurDefaultName + "-window-auto": SelfDeblurPipelineAutoSize(def, r),
-		"selfdeblur-fast":                      SelfDeblur(p(selfdeblur.Fast)),
-		"selfdeblur-c2f":                       SelfDeblur(p(selfdeblur.FastCoarseToFine)),
-		"selfdeblur-fast-auto":                 SelfDeblurAutoSize(p(selfdeblur.Fast)),
-		"selfdeblur-paper":                     SelfDeblur(p(selfdeblur.Paper)),
+		PipelineName:           Pipeline(o, false),
+		PipelineChosenSizeName: Pipeline(o, true),
+		SelfDeblurName:         SelfDeblur(sd, max(o.Seed, 1)),
 	}
 }
 

@@ -313,7 +313,7 @@ func (r *Runner) deconvolve(ctx context.Context, name string, im *imageio.Image,
 	}
 	out := &imageio.Image{}
 	for i, ch := range im.Channels {
-		x, err := nb(ctx, ch, k)
+		x, err := nb.Deconvolve(ctx, ch, k)
 		if err != nil {
 			return nil, fmt.Errorf("non-blind %s, channel %d: %w", name, i, err)
 		}

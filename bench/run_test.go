@@ -10,10 +10,19 @@ import (
 
 	"github.com/deblur/deblur"
 	"github.com/deblur/deblur/blur"
+	"github.com/deblur/deblur/deconv"
 	"github.com/deblur/deblur/metrics"
 	"github.com/deblur/deblur/plane"
 	"github.com/deblur/deblur/progress"
+	"github.com/deblur/deblur/selfdeblur"
 )
+
+// rl is richardsonLucy as a deconv.Deconvolver.
+type rl struct{}
+
+func (rl) Deconvolve(ctx context.Context, y, k *plane.Plane) (*plane.Plane, error) {
+	return richardsonLucy(ctx, y, k)
+}
 
 // richardsonLucy is a cheap stand-in non-blind method for the tests.
 func richardsonLucy(ctx context.Context, y, k *plane.Plane) (*plane.Plane, error) {
@@ -54,7 +63,7 @@ func testRunner(t *testing.T, rec progress.Recorder) (*Runner, *Dataset) {
 	}
 	return &Runner{
 		Methods: Methods{
-			NonBlind: map[string]Deconvolver{"rl": richardsonLucy},
+			NonBlind: map[string]deconv.Deconvolver{"rl": rl{}},
 			Blind:    map[string]BlindFunc{"box": boxBlind},
 			Ratio:    "rl",
 		},
@@ -214,18 +223,18 @@ func TestRunnerBlindErrorRatio(t *testing.T) {
 }
 
 func TestParseMethods(t *testing.T) {
-	m := Methods{NonBlind: map[string]Deconvolver{"rl": richardsonLucy}, Blind: DefaultBlind(nil, deblur.DefaultRegion())}
-	for _, ok := range []string{"blurry", "known-kernel+rl", "selfdeblur-fast", "selfdeblur-paper+rl"} {
+	m := Methods{NonBlind: map[string]deconv.Deconvolver{"rl": rl{}}, Blind: DefaultBlind(deblur.Options{}, selfdeblur.Estimator{})}
+	for _, ok := range []string{"blurry", "known-kernel+rl", "selfdeblur", "deblur+rl", "deblur-auto"} {
 		if _, err := m.Parse(ok); err != nil {
 			t.Errorf("%s: %v", ok, err)
 		}
 	}
-	for _, bad := range []string{"", "known-kernel", "known-kernel+x", "selfdeblur", "selfdeblur-fast+", "blurry+rl"} {
+	for _, bad := range []string{"", "known-kernel", "known-kernel+x", "selfdeblur-fast", "selfdeblur+", "blurry+rl"} {
 		if _, err := m.Parse(bad); err == nil {
 			t.Errorf("%q: no error", bad)
 		}
 	}
-	if got := strings.Join(m.Patterns(), " "); got != "blurry known-kernel+{rl} selfdeblur-c2f selfdeblur-c2f+{rl} selfdeblur-default selfdeblur-default+{rl} selfdeblur-default-1frame selfdeblur-default-1frame+{rl} selfdeblur-default-auto selfdeblur-default-auto+{rl} selfdeblur-default-window selfdeblur-default-window+{rl} selfdeblur-default-window-auto selfdeblur-default-window-auto+{rl} selfdeblur-fast selfdeblur-fast+{rl} selfdeblur-fast-auto selfdeblur-fast-auto+{rl} selfdeblur-paper selfdeblur-paper+{rl}" {
+	if got := strings.Join(m.Patterns(), " "); got != "blurry known-kernel+{rl} deblur deblur+{rl} deblur-auto deblur-auto+{rl} selfdeblur selfdeblur+{rl}" {
 		t.Errorf("patterns %q", got)
 	}
 }

@@ -1,11 +1,5 @@
 package deconv
 
-import (
-	"context"
-
-	"github.com/deblur/deblur/plane"
-)
-
 // Pixel counts up to which ForSize picks each method; see ForSize.
 const (
 	ExactMaxPixels = 10_000_000
@@ -40,13 +34,4 @@ func ForSize(w, h int) string {
 		return "hl-fill"
 	}
 	return "hl-smooth"
-}
-
-// auto runs the method ForSize picks for the size of y.
-func auto(ctx context.Context, y, k *plane.Plane) (*plane.Plane, error) {
-	name := "hyperlaplacian" // which reports the error
-	if y != nil {
-		name = ForSize(y.W, y.H)
-	}
-	return Deconvolve(ctx, name, y, k)
 }

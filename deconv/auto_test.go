@@ -36,11 +36,11 @@ func TestForSize(t *testing.T) {
 func TestAutoRunsForSizeChoice(t *testing.T) {
 	k := motionKernel()
 	y, _ := synthCase(t, k, 48, 0.005, nil)
-	got, err := Deconvolve(context.Background(), "auto", y, k)
+	got, err := deconvolve(context.Background(), "auto", y, k)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want, err := Deconvolve(context.Background(), ForSize(y.W, y.H), y, k)
+	want, err := deconvolve(context.Background(), ForSize(y.W, y.H), y, k)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,7 +62,7 @@ func TestFastMethodsOrdering(t *testing.T) {
 	border := map[string]float64{}
 	score := map[string]float64{}
 	for _, name := range []string{"hyperlaplacian", "hl-fast", "hl-fill", "hl-smooth", "hl-reflect"} {
-		x, err := Deconvolve(context.Background(), name, y, k)
+		x, err := deconvolve(context.Background(), name, y, k)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -132,7 +132,7 @@ func TestResultIndependentOfCores(t *testing.T) {
 		var out [2]*plane.Plane
 		for i, procs := range []int{1, 4} {
 			runtime.GOMAXPROCS(procs)
-			x, err := Deconvolve(context.Background(), name, y, k)
+			x, err := deconvolve(context.Background(), name, y, k)
 			if err != nil {
 				t.Fatal(err)
 			}

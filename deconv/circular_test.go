@@ -43,14 +43,14 @@ func circularCase(t *testing.T, sigma float64) (y, sharp, k *plane.Plane) {
 // beats its valid-model counterpart there.
 func TestCircularModel(t *testing.T) {
 	y, sharp, k := circularCase(t, 0)
-	x, err := Wiener(context.Background(), y, k, WienerOptions{Lambda: 1e-7, Model: Model{Boundary: BoundaryCircular}})
+	x, err := Wiener{Lambda: 1e-7, Model: Model{Boundary: BoundaryCircular}}.Deconvolve(context.Background(), y, k)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got := psnr(x, sharp, 0); got < 40 {
 		t.Errorf("noise-free circular Wiener: %.2f dB, want >= 40", got)
 	}
-	xr, err := Wiener(context.Background(), y, k.Rot180(), WienerOptions{Lambda: 1e-7, Model: Model{Boundary: BoundaryCircular}})
+	xr, err := Wiener{Lambda: 1e-7, Model: Model{Boundary: BoundaryCircular}}.Deconvolve(context.Background(), y, k.Rot180())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,11 +60,11 @@ func TestCircularModel(t *testing.T) {
 	y, sharp, k = circularCase(t, 0.01)
 	base := psnr(y, sharp, 0)
 	for _, pair := range [][2]string{{"wiener-circular", "wiener"}, {"hl-circular", "hyperlaplacian"}, {"irls-circular", "irls"}} {
-		xc, err := Deconvolve(context.Background(), pair[0], y, k)
+		xc, err := deconvolve(context.Background(), pair[0], y, k)
 		if err != nil {
 			t.Fatal(err)
 		}
-		xv, err := Deconvolve(context.Background(), pair[1], y, k)
+		xv, err := deconvolve(context.Background(), pair[1], y, k)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -74,7 +74,7 @@ func TestCircularModel(t *testing.T) {
 			t.Errorf("%s: %.2f dB (blurry %.2f, %s %.2f): want +5 dB over blurry and better than the valid model", pair[0], pc, base, pair[1], pv)
 		}
 	}
-	if _, err := Wiener(context.Background(), y, k, WienerOptions{Model: Model{Boundary: BoundaryCircular, Weight: plane.New(32, 32)}}); err == nil {
+	if _, err := (Wiener{Model: Model{Boundary: BoundaryCircular, Weight: plane.New(32, 32)}}).Deconvolve(context.Background(), y, k); err == nil {
 		t.Error("circular model accepted a data weight")
 	}
 }

@@ -78,7 +78,7 @@ func TestMethodsImproveSyntheticWithoutBorderRinging(t *testing.T) {
 	base := psnr(y, ref, 0)
 	blurBorder, _ := ringStats(y, ref, 4)
 	for _, name := range Methods() {
-		x, err := Deconvolve(context.Background(), name, y, k)
+		x, err := deconvolve(context.Background(), name, y, k)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
@@ -111,11 +111,11 @@ func TestValidBoundaryBeatsReflect(t *testing.T) {
 	k := motionKernel()
 	y, ref := synthCase(t, k, 64, 0.005, nil)
 	for _, pair := range [][2]string{{"wiener", "wiener-reflect"}, {"hyperlaplacian", "hl-reflect"}} {
-		xv, err := Deconvolve(context.Background(), pair[0], y, k)
+		xv, err := deconvolve(context.Background(), pair[0], y, k)
 		if err != nil {
 			t.Fatal(err)
 		}
-		xr, err := Deconvolve(context.Background(), pair[1], y, k)
+		xr, err := deconvolve(context.Background(), pair[1], y, k)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -143,11 +143,11 @@ func TestSaturatedHandlesClippedHighlights(t *testing.T) {
 	y, ref := synthCase(t, k, 64, 0.005, lights)
 	y.Clamp(0, 1)
 	ref = ref.Clone().Clamp(0, 1)
-	plain, err := IRLS(context.Background(), y, k, IRLSOptions{})
+	plain, err := IRLS{}.Deconvolve(context.Background(), y, k)
 	if err != nil {
 		t.Fatal(err)
 	}
-	sat, err := Saturated(context.Background(), y, k, SaturatedOptions{})
+	sat, err := Saturated{}.Deconvolve(context.Background(), y, k)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -186,7 +186,7 @@ func TestCancellation(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	for _, name := range Methods() {
-		if _, err := Deconvolve(ctx, name, y, k); !errors.Is(err, context.Canceled) {
+		if _, err := deconvolve(ctx, name, y, k); !errors.Is(err, context.Canceled) {
 			if (name == "wiener-reflect" || name == "wiener-circular") && err == nil {
 				continue // a single FFT division: nothing to cancel
 			}
@@ -201,7 +201,7 @@ func TestCancellation(t *testing.T) {
 	for _, name := range []string{"hyperlaplacian", "hl-fast", "hl-fill", "irls"} {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Millisecond)
 		t0 := time.Now()
-		_, err := Deconvolve(ctx, name, big, k)
+		_, err := deconvolve(ctx, name, big, k)
 		cancel()
 		if !errors.Is(err, context.DeadlineExceeded) {
 			t.Errorf("%s: error %v, want deadline exceeded", name, err)
@@ -218,35 +218,35 @@ func TestInvalidInput(t *testing.T) {
 	ctx := context.Background()
 	bad := k.Clone()
 	bad.Pix[0] += 0.5
-	if _, err := Wiener(ctx, y, bad, WienerOptions{}); err == nil {
+	if _, err := (Wiener{}).Deconvolve(ctx, y, bad); err == nil {
 		t.Error("kernel summing to 1.5: want an error")
 	}
-	if _, err := Wiener(ctx, y, plane.New(40, 3), WienerOptions{}); err == nil {
+	if _, err := (Wiener{}).Deconvolve(ctx, y, plane.New(40, 3)); err == nil {
 		t.Error("kernel wider than image: want an error")
 	}
-	if _, err := IRLS(ctx, y, k, IRLSOptions{Model: Model{Weight: plane.New(3, 3)}}); err == nil {
+	if _, err := (IRLS{Model: Model{Weight: plane.New(3, 3)}}).Deconvolve(ctx, y, k); err == nil {
 		t.Error("weight of the wrong size: want an error")
 	}
-	if _, err := HyperLaplacian(ctx, y, k, HyperLaplacianOptions{Alpha: 1.5}); err == nil {
+	if _, err := (HyperLaplacian{Alpha: 1.5}).Deconvolve(ctx, y, k); err == nil {
 		t.Error("alpha 1.5: want an error")
 	}
-	if _, err := Deconvolve(ctx, "richardson-lucy", y, k); err == nil {
+	if _, err := deconvolve(ctx, "richardson-lucy", y, k); err == nil {
 		t.Error("unknown method: want an error")
 	}
-	if _, err := HyperLaplacian(ctx, y, k, HyperLaplacianOptions{Model: Model{Boundary: BoundarySmooth, Weight: plane.New(32, 32)}}); err == nil {
+	if _, err := (HyperLaplacian{Model: Model{Boundary: BoundarySmooth, Weight: plane.New(32, 32)}}).Deconvolve(ctx, y, k); err == nil {
 		t.Error("data weight with the smooth boundary: want an error")
 	}
-	if _, err := Wiener(ctx, y, k, WienerOptions{Model: Model{Boundary: Boundary(7)}}); err == nil {
+	if _, err := (Wiener{Model: Model{Boundary: Boundary(7)}}).Deconvolve(ctx, y, k); err == nil {
 		t.Error("unknown boundary model: want an error")
 	}
-	if _, err := HyperLaplacian(ctx, y, k, HyperLaplacianOptions{Fill: -1}); err == nil {
+	if _, err := (HyperLaplacian{Fill: -1}).Deconvolve(ctx, y, k); err == nil {
 		t.Error("negative Fill: want an error")
 	}
 	for _, name := range []string{"auto", "hl-smooth", "hl-fill", "hl-fast"} {
-		if _, err := Deconvolve(ctx, name, nil, k); err == nil {
+		if _, err := deconvolve(ctx, name, nil, k); err == nil {
 			t.Errorf("%s with a nil image: want an error", name)
 		}
-		if _, err := Deconvolve(ctx, name, y, bad); err == nil {
+		if _, err := deconvolve(ctx, name, y, bad); err == nil {
 			t.Errorf("%s with a kernel summing to 1.5: want an error", name)
 		}
 	}
@@ -258,7 +258,7 @@ func TestEvenKernelIsCentredLikeSame(t *testing.T) {
 		t.Fatalf("cropped kernel sums to %v", k.Sum())
 	}
 	y, ref := synthCase(t, k, 64, 0.005, nil)
-	x, err := Wiener(context.Background(), y, k, WienerOptions{})
+	x, err := Wiener{}.Deconvolve(context.Background(), y, k)
 	if err != nil {
 		t.Fatal(err)
 	}

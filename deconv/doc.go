@@ -3,7 +3,9 @@
 // 1, oriented as blur.Convolve expects, so y ~ blur.Convolve(x, k, blur.Same)),
 // it estimates the sharp plane x.
 //
-// Methods:
+// Methods are values that implement Deconvolver; the zero value of each is
+// the method with its default settings, and Lookup finds the named
+// variants the command line offers:
 //
 //   - Wiener: regularised least squares with a quadratic (Tikhonov) prior on
 //     the image gradients.
@@ -12,7 +14,7 @@
 //     named methods "hl-fast" (fewer conjugate-gradient iterations),
 //     "hl-fill" (boundary filling, FFT solves only) and "hl-smooth"
 //     (BoundarySmooth) trade accuracy for speed on large images; ForSize and
-//     the "auto" method pick by image size.
+//     Auto pick by image size.
 //   - IRLS: Levin et al. (SIGGRAPH 2007) sparse prior |d x|^0.8 over first
 //     and second derivatives, by iteratively reweighted least squares with
 //     conjugate gradients.

@@ -1,6 +1,7 @@
 package deconv
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -69,4 +70,13 @@ func psnr(a, ref *plane.Plane, b int) float64 {
 		}
 	}
 	return 10 * math.Log10(float64(n)/s)
+}
+
+// deconvolve runs the method Lookup names on y with kernel k.
+func deconvolve(ctx context.Context, name string, y, k *plane.Plane) (*plane.Plane, error) {
+	d, err := Lookup(name)
+	if err != nil {
+		return nil, err
+	}
+	return d.Deconvolve(ctx, y, k)
 }

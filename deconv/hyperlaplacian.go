@@ -7,9 +7,10 @@ import (
 	"github.com/deblur/deblur/plane"
 )
 
-// HyperLaplacianOptions configures HyperLaplacian. Fields left at zero take
-// the defaults given in their comments.
-type HyperLaplacianOptions struct {
+// HyperLaplacian is a Deconvolver (its Deconvolve method says what it computes).
+// Fields left at zero take the defaults given in their comments, so the
+// zero value is the method with its default settings.
+type HyperLaplacian struct {
 	// Lambda weighs the prior: the method minimises
 	// 1/2 ||W (k*x - y)||^2 + Lambda sum |grad x|^Alpha over the horizontal
 	// and vertical forward differences. (Krishnan & Fergus write the data
@@ -43,7 +44,7 @@ type HyperLaplacianOptions struct {
 	Model
 }
 
-func (o HyperLaplacianOptions) withDefaults() HyperLaplacianOptions {
+func (o HyperLaplacian) withDefaults() HyperLaplacian {
 	if o.Lambda == 0 {
 		o.Lambda = 1e-4
 	}
@@ -68,14 +69,14 @@ func (o HyperLaplacianOptions) withDefaults() HyperLaplacianOptions {
 	return o
 }
 
-// HyperLaplacian deconvolves y by the kernel k with the hyper-Laplacian
+// Deconvolve deconvolves y by the kernel k with the hyper-Laplacian
 // gradient prior of Krishnan & Fergus (NIPS 2009), by half-quadratic
 // splitting: auxiliary gradients w are found per pixel by a lookup table of
 // the exact scalar minimiser, and x by an FFT-preconditioned
 // conjugate-gradient solve of the valid model (an exact FFT division with
 // BoundaryReflect), while beta increases. The result is the size of y,
 // clamped to [0, 1].
-func HyperLaplacian(ctx context.Context, y, k *plane.Plane, o HyperLaplacianOptions) (*plane.Plane, error) {
+func (o HyperLaplacian) Deconvolve(ctx context.Context, y, k *plane.Plane) (*plane.Plane, error) {
 	o = o.withDefaults()
 	if err := o.check(); err != nil {
 		return nil, fmt.Errorf("hyper-Laplacian: %w", err)
@@ -91,7 +92,7 @@ func HyperLaplacian(ctx context.Context, y, k *plane.Plane, o HyperLaplacianOpti
 	return p.crop(x), nil
 }
 
-func (o HyperLaplacianOptions) check() error {
+func (o HyperLaplacian) check() error {
 	switch {
 	case !(o.Lambda > 0):
 		return fmt.Errorf("lambda %v must be positive", o.Lambda)
@@ -106,7 +107,7 @@ func (o HyperLaplacianOptions) check() error {
 }
 
 // hqs runs the half-quadratic splitting iterations on x in place.
-func (p *problem) hqs(ctx context.Context, x []float64, o HyperLaplacianOptions) error {
+func (p *problem) hqs(ctx context.Context, x []float64, o HyperLaplacian) error {
 	n := len(x)
 	gx, gy := make([]float64, n), make([]float64, n)
 	rhs := p.tmp // consumed by the FFT before the solvers use p.tmp

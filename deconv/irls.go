@@ -8,9 +8,10 @@ import (
 	"github.com/deblur/deblur/plane"
 )
 
-// IRLSOptions configures IRLS. Fields left at zero take the defaults given
-// in their comments.
-type IRLSOptions struct {
+// IRLS is a Deconvolver (its Deconvolve method says what it computes).
+// Fields left at zero take the defaults given in their comments, so the
+// zero value is the method with its default settings.
+type IRLS struct {
 	// Lambda weighs the prior: the method minimises
 	// ||W (k*x - y)||^2 + Lambda sum_d c_d sum |d x|^Alpha over the
 	// derivative filters d = dx, dy (c_d = 1) and dxx, dyy, dxy
@@ -40,7 +41,7 @@ type IRLSOptions struct {
 	Model
 }
 
-func (o IRLSOptions) withDefaults() IRLSOptions {
+func (o IRLS) withDefaults() IRLS {
 	if o.Lambda == 0 {
 		o.Lambda = 3e-4
 	}
@@ -68,7 +69,7 @@ func (o IRLSOptions) withDefaults() IRLSOptions {
 	return o
 }
 
-func (o IRLSOptions) check() error {
+func (o IRLS) check() error {
 	switch {
 	case !(o.Lambda > 0) || !(o.InitLambda > 0):
 		return fmt.Errorf("lambda %v and initial lambda %v must be positive", o.Lambda, o.InitLambda)
@@ -82,7 +83,7 @@ func (o IRLSOptions) check() error {
 	return nil
 }
 
-// IRLS deconvolves y by the kernel k with the sparse derivative prior of
+// Deconvolve deconvolves y by the kernel k with the sparse derivative prior of
 // Levin et al. (SIGGRAPH 2007), |d x|^0.8 over first and second
 // derivatives, by iteratively reweighted least squares: a quadratic
 // gradient-prior solve, then Outer solves of the weighted quadratic problem
@@ -90,7 +91,7 @@ func (o IRLSOptions) check() error {
 // each by conjugate gradients preconditioned with an FFT solve. With
 // BoundaryReflect the data term is periodic but the weighted prior still
 // needs conjugate gradients. The result is the size of y, clamped to [0, 1].
-func IRLS(ctx context.Context, y, k *plane.Plane, o IRLSOptions) (*plane.Plane, error) {
+func (o IRLS) Deconvolve(ctx context.Context, y, k *plane.Plane) (*plane.Plane, error) {
 	o = o.withDefaults()
 	if err := o.check(); err != nil {
 		return nil, fmt.Errorf("irls: %w", err)
@@ -110,7 +111,7 @@ func IRLS(ctx context.Context, y, k *plane.Plane, o IRLSOptions) (*plane.Plane, 
 }
 
 // irls runs the reweighted solves on x in place.
-func (p *problem) irls(ctx context.Context, x []float64, o IRLSOptions) error {
+func (p *problem) irls(ctx context.Context, x []float64, o IRLS) error {
 	filters := []stencil{dxStencil, dyStencil}
 	coef := []float64{1, 1}
 	if o.SecondOrder > 0 {

@@ -79,7 +79,7 @@ func BenchmarkLarge(b *testing.B) {
 		}
 		b.Run(name, func(b *testing.B) {
 			for b.Loop() {
-				if _, err := m(context.Background(), y, k); err != nil {
+				if _, err := m.Deconvolve(context.Background(), y, k); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -112,7 +112,7 @@ func BenchmarkColor12MP(b *testing.B) {
 				c0 := cpuSeconds()
 				db = 0
 				for c, y := range ys {
-					x, err := m(context.Background(), y, k)
+					x, err := m.Deconvolve(context.Background(), y, k)
 					if err != nil {
 						b.Fatal(err)
 					}
@@ -199,7 +199,7 @@ func TestDevLarge(t *testing.T) {
 		var sAll, sIn, sB, sI, sCPU, sWall float64
 		for _, c := range cases {
 			c0, t0 := cpuSeconds(), time.Now()
-			x, err := m(context.Background(), c.y, c.k)
+			x, err := m.Deconvolve(context.Background(), c.y, c.k)
 			if err != nil {
 				t.Fatal(err)
 			}

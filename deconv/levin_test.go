@@ -35,12 +35,12 @@ func levinCases(tb testing.TB, images, kernels []int) []levinCase {
 
 // levinRun deconvolves every case with method, one at a time, and returns
 // the mean aligned PSNR, the mean seconds per solve and the per-case PSNRs.
-func levinRun(tb testing.TB, cs []levinCase, method Method) (mean, secs float64, per []float64) {
+func levinRun(tb testing.TB, cs []levinCase, method Deconvolver) (mean, secs float64, per []float64) {
 	per = make([]float64, len(cs))
 	var total time.Duration
 	for n, c := range cs {
 		t0 := time.Now()
-		x, err := method(context.Background(), c.y, c.k)
+		x, err := method.Deconvolve(context.Background(), c.y, c.k)
 		total += time.Since(t0)
 		if err != nil {
 			tb.Fatalf("im%d kernel%d: %v", c.i, c.j, err)
@@ -120,7 +120,7 @@ func BenchmarkMethods(b *testing.B) {
 		}
 		b.Run(name, func(b *testing.B) {
 			for b.Loop() {
-				if _, err := m(context.Background(), c.y, c.k); err != nil {
+				if _, err := m.Deconvolve(context.Background(), c.y, c.k); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -3,62 +3,59 @@ package deconv
 import (
 	"context"
 	"fmt"
+	"reflect"
 
 	"github.com/deblur/deblur/plane"
 )
 
-// Method is a non-blind deconvolution with fixed settings.
-type Method func(ctx context.Context, y, k *plane.Plane) (*plane.Plane, error)
+// Deconvolver is a non-blind deconvolution with fixed settings: it
+// estimates the sharp plane from the blurry plane y and the convolution
+// kernel k (see the package documentation for the conventions). Wiener,
+// HyperLaplacian, IRLS, Saturated and Auto implement it; their zero values
+// are the methods with their default settings.
+type Deconvolver interface {
+	Deconvolve(ctx context.Context, y, k *plane.Plane) (*plane.Plane, error)
+}
 
-// methodTable lists the named methods in the order Methods reports them.
-func methodTable() []struct {
+// Auto deconvolves with the method ForSize picks for the size of y.
+type Auto struct{}
+
+// Deconvolve runs the method ForSize picks for y.
+func (Auto) Deconvolve(ctx context.Context, y, k *plane.Plane) (*plane.Plane, error) {
+	name := "hyperlaplacian" // which reports the error
+	if y != nil {
+		name = ForSize(y.W, y.H)
+	}
+	d, err := Lookup(name)
+	if err != nil {
+		return nil, err
+	}
+	return d.Deconvolve(ctx, y, k)
+}
+
+// named lists the named methods in the order Methods reports them.
+func named() []struct {
 	name string
-	run  Method
+	d    Deconvolver
 } {
 	return []struct {
 		name string
-		run  Method
+		d    Deconvolver
 	}{
-		{"wiener", func(ctx context.Context, y, k *plane.Plane) (*plane.Plane, error) {
-			return Wiener(ctx, y, k, WienerOptions{})
-		}},
-		{"wiener-reflect", func(ctx context.Context, y, k *plane.Plane) (*plane.Plane, error) {
-			return Wiener(ctx, y, k, WienerOptions{Model: Model{Boundary: BoundaryReflect}})
-		}},
-		{"hyperlaplacian", func(ctx context.Context, y, k *plane.Plane) (*plane.Plane, error) {
-			return HyperLaplacian(ctx, y, k, HyperLaplacianOptions{})
-		}},
-		{"hl-0.5", func(ctx context.Context, y, k *plane.Plane) (*plane.Plane, error) {
-			return HyperLaplacian(ctx, y, k, HyperLaplacianOptions{Alpha: 0.5, Lambda: hl05Lambda})
-		}},
-		{"hl-fast", func(ctx context.Context, y, k *plane.Plane) (*plane.Plane, error) {
-			return HyperLaplacian(ctx, y, k, HyperLaplacianOptions{CGIter: fastCGIter})
-		}},
-		{"hl-fill", func(ctx context.Context, y, k *plane.Plane) (*plane.Plane, error) {
-			return HyperLaplacian(ctx, y, k, HyperLaplacianOptions{Fill: 1})
-		}},
-		{"hl-smooth", func(ctx context.Context, y, k *plane.Plane) (*plane.Plane, error) {
-			return HyperLaplacian(ctx, y, k, HyperLaplacianOptions{Model: Model{Boundary: BoundarySmooth}})
-		}},
-		{"hl-reflect", func(ctx context.Context, y, k *plane.Plane) (*plane.Plane, error) {
-			return HyperLaplacian(ctx, y, k, HyperLaplacianOptions{Model: Model{Boundary: BoundaryReflect}})
-		}},
-		{"irls", func(ctx context.Context, y, k *plane.Plane) (*plane.Plane, error) {
-			return IRLS(ctx, y, k, IRLSOptions{})
-		}},
-		{"saturated", func(ctx context.Context, y, k *plane.Plane) (*plane.Plane, error) {
-			return Saturated(ctx, y, k, SaturatedOptions{})
-		}},
-		{"wiener-circular", func(ctx context.Context, y, k *plane.Plane) (*plane.Plane, error) {
-			return Wiener(ctx, y, k, WienerOptions{Model: Model{Boundary: BoundaryCircular}})
-		}},
-		{"hl-circular", func(ctx context.Context, y, k *plane.Plane) (*plane.Plane, error) {
-			return HyperLaplacian(ctx, y, k, HyperLaplacianOptions{Model: Model{Boundary: BoundaryCircular}})
-		}},
-		{"irls-circular", func(ctx context.Context, y, k *plane.Plane) (*plane.Plane, error) {
-			return IRLS(ctx, y, k, IRLSOptions{Model: Model{Boundary: BoundaryCircular}})
-		}},
-		{"auto", auto},
+		{"wiener", Wiener{}},
+		{"wiener-reflect", Wiener{Model: Model{Boundary: BoundaryReflect}}},
+		{"hyperlaplacian", HyperLaplacian{}},
+		{"hl-0.5", HyperLaplacian{Alpha: 0.5, Lambda: hl05Lambda}},
+		{"hl-fast", HyperLaplacian{CGIter: fastCGIter}},
+		{"hl-fill", HyperLaplacian{Fill: 1}},
+		{"hl-smooth", HyperLaplacian{Model: Model{Boundary: BoundarySmooth}}},
+		{"hl-reflect", HyperLaplacian{Model: Model{Boundary: BoundaryReflect}}},
+		{"irls", IRLS{}},
+		{"saturated", Saturated{}},
+		{"wiener-circular", Wiener{Model: Model{Boundary: BoundaryCircular}}},
+		{"hl-circular", HyperLaplacian{Model: Model{Boundary: BoundaryCircular}}},
+		{"irls-circular", IRLS{Model: Model{Boundary: BoundaryCircular}}},
+		{"auto", Auto{}},
 	}
 }
 
@@ -67,23 +64,23 @@ func methodTable() []struct {
 const fastCGIter = 5
 
 // hl05Lambda is the prior weight of the "hl-0.5" method (the
-// HyperLaplacianOptions default, 1e-4, is tuned for Alpha 2/3).
+// HyperLaplacian default, 1e-4, is tuned for Alpha 2/3).
 const hl05Lambda = 7e-5
 
-// Methods returns the names Lookup and Deconvolve accept.
+// Methods returns the names Lookup accepts.
 func Methods() []string {
 	var names []string
-	for _, m := range methodTable() {
+	for _, m := range named() {
 		names = append(names, m.name)
 	}
 	return names
 }
 
-// Lookup returns the method called name with its default settings:
+// Lookup returns the method called name:
 //
-//	wiener          Wiener (quadratic gradient prior), valid boundary model
+//	wiener          Wiener{}: quadratic gradient prior, valid boundary model
 //	wiener-reflect  Wiener with BoundaryReflect (for comparison)
-//	hyperlaplacian  HyperLaplacian, alpha 2/3, valid boundary model
+//	hyperlaplacian  HyperLaplacian{}: alpha 2/3, valid boundary model
 //	hl-0.5          HyperLaplacian, alpha 1/2, Lambda 7e-5, valid boundary model
 //	hl-fast         HyperLaplacian, valid model, 5 instead of 10 conjugate-
 //	                gradient iterations per x step (for large images)
@@ -91,26 +88,33 @@ func Methods() []string {
 //	                data outside y filled in, no conjugate gradients
 //	hl-smooth       HyperLaplacian, BoundarySmooth: periodic, FFTs only
 //	hl-reflect      HyperLaplacian, alpha 2/3, BoundaryReflect (for comparison)
-//	irls            IRLS (Levin et al. sparse prior, alpha 0.8), valid model
-//	saturated       Saturated (clipped pixels ignored), IRLS, valid model
+//	irls            IRLS{}: Levin et al. sparse prior, alpha 0.8, valid model
+//	saturated       Saturated{}: clipped pixels ignored, IRLS, valid model
 //	wiener-circular Wiener, BoundaryCircular (for circularly blurred images)
 //	hl-circular     HyperLaplacian, alpha 2/3, BoundaryCircular
 //	irls-circular   IRLS, BoundaryCircular
-//	auto            the method ForSize picks for the size of y
-func Lookup(name string) (Method, error) {
-	for _, m := range methodTable() {
+//	auto            Auto{}: the method ForSize picks for the size of y
+func Lookup(name string) (Deconvolver, error) {
+	for _, m := range named() {
 		if m.name == name {
-			return m.run, nil
+			return m.d, nil
 		}
 	}
 	return nil, fmt.Errorf("deconv: unknown method %q (have %v)", name, Methods())
 }
 
-// Deconvolve runs the method called name (see Lookup) on y with kernel k.
-func Deconvolve(ctx context.Context, name string, y, k *plane.Plane) (*plane.Plane, error) {
-	m, err := Lookup(name)
-	if err != nil {
-		return nil, err
+// Name returns the name Lookup gives d under, or, for settings of its own,
+// its type and values (e.g. "deconv.IRLS{Lambda:0.001 ...}").
+func Name(d Deconvolver) string {
+	if d == nil {
+		return "none"
 	}
-	return m(ctx, y, k)
+	if reflect.TypeOf(d).Comparable() {
+		for _, m := range named() {
+			if reflect.TypeOf(m.d) == reflect.TypeOf(d) && m.d == d {
+				return m.name
+			}
+		}
+	}
+	return fmt.Sprintf("%T%+v", d, d)
 }

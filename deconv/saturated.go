@@ -8,9 +8,10 @@ import (
 	"github.com/deblur/deblur/plane"
 )
 
-// SaturatedOptions configures Saturated. Fields left at zero take the
-// defaults given in their comments.
-type SaturatedOptions struct {
+// Saturated is a Deconvolver (its Deconvolve method says what it computes).
+// Fields left at zero take the defaults given in their comments, so the
+// zero value is the method with its default settings.
+type Saturated struct {
 	// Threshold: pixels of y at or above it count as clipped. Default 0.98.
 	Threshold float64
 	// Radius grows the clipped set by this many pixels (a square
@@ -24,10 +25,10 @@ type SaturatedOptions struct {
 	KernelSupport bool
 	// Prior configures the sparse-prior solve; its Model.Weight is replaced
 	// and its boundary must be BoundaryValid.
-	Prior IRLSOptions
+	Prior IRLS
 }
 
-func (o SaturatedOptions) withDefaults() SaturatedOptions {
+func (o Saturated) withDefaults() Saturated {
 	if o.Threshold == 0 {
 		o.Threshold = 0.98
 	}
@@ -40,14 +41,14 @@ func (o SaturatedOptions) withDefaults() SaturatedOptions {
 	return o
 }
 
-// Saturated deconvolves an image with clipped highlights, in the spirit of
+// Deconvolve deconvolves an image with clipped highlights, in the spirit of
 // Whyte et al. (IJCV 2014, "Deblurring shaken and partially saturated
 // images"): the clipped pixels (see SaturationWeight) get zero weight in the
 // data term, so the linear model y = k*x is only asked to explain the pixels
 // where it holds, and the latent image is free to exceed 1 behind the
 // clipped ones; the solve is IRLS with the exact valid boundary model. The
 // result is the size of y, clamped to [0, 1].
-func Saturated(ctx context.Context, y, k *plane.Plane, o SaturatedOptions) (*plane.Plane, error) {
+func (o Saturated) Deconvolve(ctx context.Context, y, k *plane.Plane) (*plane.Plane, error) {
 	o = o.withDefaults()
 	if o.Prior.Boundary != BoundaryValid {
 		return nil, fmt.Errorf("saturated: needs the valid boundary model")
@@ -61,7 +62,7 @@ func Saturated(ctx context.Context, y, k *plane.Plane, o SaturatedOptions) (*pla
 		return nil, fmt.Errorf("saturated: %w", err)
 	}
 	o.Prior.Weight = w
-	x, err := IRLS(ctx, y, k, o.Prior)
+	x, err := o.Prior.Deconvolve(ctx, y, k)
 	if err != nil {
 		return nil, fmt.Errorf("saturated: %w", err)
 	}

@@ -1,13 +1,10 @@
 package deconv
 
 import (
-	"context"
 	"os"
 	"strconv"
 	"strings"
 	"testing"
-
-	"github.com/deblur/deblur/plane"
 )
 
 // TestDevSweep is the tuning tool used to choose the defaults; it runs only
@@ -37,7 +34,7 @@ func TestDevSweep(t *testing.T) {
 }
 
 // sweepMethod returns the method described by a sweep item (see TestDevSweep).
-func sweepMethod(tb testing.TB, item string) Method {
+func sweepMethod(tb testing.TB, item string) Deconvolver {
 	f := strings.Fields(item)
 	kv := map[string]float64{}
 	for _, s := range f[1:] {
@@ -53,19 +50,13 @@ func sweepMethod(tb testing.TB, item string) Method {
 	}
 	switch f[0] {
 	case "wiener":
-		return func(ctx context.Context, y, k *plane.Plane) (*plane.Plane, error) {
-			return Wiener(ctx, y, k, WienerOptions{Lambda: kv["lambda"], Model: mdl})
-		}
+		return Wiener{Lambda: kv["lambda"], Model: mdl}
 	case "hl":
-		return func(ctx context.Context, y, k *plane.Plane) (*plane.Plane, error) {
-			return HyperLaplacian(ctx, y, k, HyperLaplacianOptions{Lambda: kv["lambda"], Alpha: kv["alpha"], Beta0: kv["beta0"],
-				BetaMax: kv["betamax"], BetaRate: kv["rate"], Inner: int(kv["inner"]), CGIter: int(kv["cg"]), Model: mdl, Fill: int(kv["fill"])})
-		}
+		return HyperLaplacian{Lambda: kv["lambda"], Alpha: kv["alpha"], Beta0: kv["beta0"],
+			BetaMax: kv["betamax"], BetaRate: kv["rate"], Inner: int(kv["inner"]), CGIter: int(kv["cg"]), Model: mdl, Fill: int(kv["fill"])}
 	case "irls":
-		return func(ctx context.Context, y, k *plane.Plane) (*plane.Plane, error) {
-			return IRLS(ctx, y, k, IRLSOptions{Lambda: kv["lambda"], Outer: int(kv["outer"]), CGIter: int(kv["cg"]),
-				Tol: kv["tol"], Eps: kv["eps"], SecondOrder: kv["so"], InitLambda: kv["init"], Alpha: kv["alpha"], Model: mdl})
-		}
+		return IRLS{Lambda: kv["lambda"], Outer: int(kv["outer"]), CGIter: int(kv["cg"]),
+			Tol: kv["tol"], Eps: kv["eps"], SecondOrder: kv["so"], InitLambda: kv["init"], Alpha: kv["alpha"], Model: mdl}
 	}
 	m, err := Lookup(f[0])
 	if err != nil {

@@ -7,9 +7,10 @@ import (
 	"github.com/deblur/deblur/plane"
 )
 
-// WienerOptions configures Wiener. Fields left at zero take the defaults
-// given in their comments.
-type WienerOptions struct {
+// Wiener is a Deconvolver (its Deconvolve method says what it computes).
+// Fields left at zero take the defaults given in their comments, so the
+// zero value is the method with its default settings.
+type Wiener struct {
 	// Lambda weighs the squared-gradient prior against the squared data
 	// error: the method minimises ||W (k*x - y)||^2 + Lambda ||grad x||^2.
 	// Default 3e-3, suited to noise of about 0.01 on [0, 1] images.
@@ -23,7 +24,7 @@ type WienerOptions struct {
 	Model
 }
 
-func (o WienerOptions) withDefaults() WienerOptions {
+func (o Wiener) withDefaults() Wiener {
 	if o.Lambda == 0 {
 		o.Lambda = 3e-3
 	}
@@ -36,13 +37,13 @@ func (o WienerOptions) withDefaults() WienerOptions {
 	return o
 }
 
-// Wiener deconvolves y by the kernel k with a quadratic (Tikhonov) prior on
+// Deconvolve deconvolves y by the kernel k with a quadratic (Tikhonov) prior on
 // the horizontal and vertical forward differences of x, the regularised
 // least-squares (Wiener-like) solution. With the default valid boundary model
 // the normal equations are solved by preconditioned conjugate gradients;
 // with BoundaryReflect the solution is one FFT division. The result is the
 // size of y, clamped to [0, 1].
-func Wiener(ctx context.Context, y, k *plane.Plane, o WienerOptions) (*plane.Plane, error) {
+func (o Wiener) Deconvolve(ctx context.Context, y, k *plane.Plane) (*plane.Plane, error) {
 	o = o.withDefaults()
 	if o.Lambda < 0 {
 		return nil, fmt.Errorf("deconv: wiener: negative lambda %v", o.Lambda)

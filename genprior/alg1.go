@@ -6,6 +6,7 @@ import (
 	"math"
 	"time"
 
+	"github.com/deblur/deblur/blind"
 	"github.com/deblur/deblur/imageio"
 	"github.com/deblur/deblur/nn"
 	"github.com/deblur/deblur/progress"
@@ -25,7 +26,7 @@ const rmsEps = 1e-5
 // When ctx is cancelled Deblur stops after the current iteration and
 // returns the result reached so far with ctx.Err(); if the objective stops
 // being finite it returns the result of the last finite iteration with an
-// error wrapping ErrDiverged.
+// error wrapping blind.ErrDiverged.
 func Deblur(ctx context.Context, y *imageio.Image, gi, gk Generator, s Alg1Settings) (*Result, error) {
 	if err := s.Validate(); err != nil {
 		return nil, err
@@ -79,7 +80,7 @@ func Deblur(ctx context.Context, y *imageio.Image, gi, gk Generator, s Alg1Setti
 		loss += s.Lambda * sumSquares(zk.Data)
 		if !finite(loss, zi, zk) {
 			snap.restore()
-			runErr = fmt.Errorf("%w at iteration %d", ErrDiverged, it+1)
+			runErr = fmt.Errorf("genprior: %w (objective not finite) at iteration %d", blind.ErrDiverged, it+1)
 			break
 		}
 		res.Losses = append(res.Losses, loss)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/deblur/deblur/blind"
 	"github.com/deblur/deblur/imageio"
 	"github.com/deblur/deblur/nn"
 	"github.com/deblur/deblur/progress"
@@ -68,13 +69,13 @@ func DeblurSlack(ctx context.Context, y *imageio.Image, gi, gk Generator, s Alg2
 		loss := float64(l.Item())
 		if !finite(loss) {
 			snap.restore()
-			runErr = fmt.Errorf("%w at iteration %d", ErrDiverged, it+1)
+			runErr = fmt.Errorf("genprior: %w (objective not finite) at iteration %d", blind.ErrDiverged, it+1)
 			break
 		}
 		opt.Step(1)
 		if !finite(0, zi, zk, img) {
 			snap.restore()
-			runErr = fmt.Errorf("%w at iteration %d", ErrDiverged, it+1)
+			runErr = fmt.Errorf("genprior: %w (objective not finite) at iteration %d", blind.ErrDiverged, it+1)
 			break
 		}
 		res.Losses = append(res.Losses, loss)

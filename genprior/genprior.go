@@ -17,7 +17,6 @@
 package genprior
 
 import (
-	"errors"
 	"time"
 
 	"github.com/deblur/deblur/imageio"
@@ -41,9 +40,6 @@ type Generator interface {
 	Forward(tp *tensor.Tape, z *tensor.Tensor) *tensor.Tensor // z: N x LatentDim -> N x C x H x W
 	LatentDim() int
 }
-
-// ErrDiverged is returned when the objective becomes NaN or infinite.
-var ErrDiverged = errors.New("genprior: optimisation diverged (objective is not finite)")
 
 // Result is the outcome of a run.
 type Result struct {

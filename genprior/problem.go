@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/deblur/deblur/blind"
 	"github.com/deblur/deblur/imageio"
 	"github.com/deblur/deblur/plane"
 	"github.com/deblur/deblur/tensor"
@@ -44,7 +45,7 @@ func newProblem(y *imageio.Image, gi, gk Generator, r int, normalize bool) (*pro
 	}
 	p := &problem{gi: gi, gk: gk, r: r, c: is[1], h: is[2], w: is[3], kh: ks[2], kw: ks[3], normalize: normalize}
 	if len(y.Channels) != p.c {
-		return nil, fmt.Errorf("genprior: blurry image has %d channels, the image generator makes %d", len(y.Channels), p.c)
+		return nil, fmt.Errorf("genprior: %w: blurry image has %d channels, the image generator makes %d", blind.ErrImageSize, len(y.Channels), p.c)
 	}
 	if p.kh > p.h || p.kw > p.w {
 		return nil, fmt.Errorf("genprior: %dx%d kernels are larger than the generator's %dx%d images", p.kw, p.kh, p.w, p.h)
@@ -53,7 +54,7 @@ func newProblem(y *imageio.Image, gi, gk Generator, r int, normalize bool) (*pro
 	hw := p.h * p.w
 	for ch, pl := range y.Channels {
 		if pl == nil || pl.W != p.w || pl.H != p.h || len(pl.Pix) != hw {
-			return nil, fmt.Errorf("genprior: blurry image channel %d is not %dx%d, the image generator's size", ch, p.w, p.h)
+			return nil, fmt.Errorf("genprior: %w: blurry image channel %d is %dx%d, not %dx%d, the image generator's size", blind.ErrImageSize, ch, pl.W, pl.H, p.w, p.h)
 		}
 		for i, v := range pl.Pix {
 			if math.IsNaN(v) || math.IsInf(v, 0) {

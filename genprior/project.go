@@ -6,6 +6,7 @@ import (
 	"math"
 	"time"
 
+	"github.com/deblur/deblur/blind"
 	"github.com/deblur/deblur/imageio"
 	"github.com/deblur/deblur/nn"
 	"github.com/deblur/deblur/plane"
@@ -118,7 +119,7 @@ func Project(ctx context.Context, x *imageio.Image, gi Generator, s ProjectSetti
 		opt.Step(1)
 		if !finite(loss, z) {
 			snap.restore()
-			runErr = fmt.Errorf("%w at iteration %d", ErrDiverged, it+1)
+			runErr = fmt.Errorf("genprior: %w (objective not finite) at iteration %d", blind.ErrDiverged, it+1)
 			break
 		}
 		res.Iterations = it + 1

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/deblur/deblur/blind"
 	"github.com/deblur/deblur/imageio"
 	"github.com/deblur/deblur/nn"
 	"github.com/deblur/deblur/plane"
@@ -144,7 +145,7 @@ func TestDivergenceIsAnError(t *testing.T) {
 	for _, sv := range solvers {
 		bad := &nanGen{Generator: gi, from: 4}
 		res, err := sv.run(context.Background(), c.blurry, bad, gk, 100, 1, nil)
-		if !errors.Is(err, ErrDiverged) || res == nil {
+		if !errors.Is(err, blind.ErrDiverged) || res == nil {
 			t.Fatalf("%s: result %v, error %v", sv.name, res != nil, err)
 		}
 		if res.Iterations < 1 || res.Iterations > 3 || !finiteImage(res.Image) || math.IsNaN(res.Residuals[res.Best]) {

@@ -23,6 +23,9 @@ import (
 // it unless they say so.
 type Image struct {
 	Channels []*plane.Plane
+	// Depth is the sample depth of the source the image was decoded from
+	// (Depth8 or Depth16; 0 when unknown), the depth to write it back at.
+	Depth Depth
 }
 
 // Depth is the number of bits per sample of an encoded image.
@@ -67,7 +70,7 @@ func (im *Image) IsGray() bool { return len(im.Channels) == 1 }
 
 // Clone returns a deep copy.
 func (im *Image) Clone() *Image {
-	c := &Image{Channels: make([]*plane.Plane, len(im.Channels))}
+	c := &Image{Channels: make([]*plane.Plane, len(im.Channels)), Depth: im.Depth}
 	for i, p := range im.Channels {
 		c.Channels[i] = p.Clone()
 	}
@@ -93,7 +96,20 @@ func (im *Image) validate() error {
 // un-premultiplied, so a transparent pixel keeps the colour it stores.
 // Sample values are divided by 255 (8-bit sources) or 65535 (16-bit sources)
 // so 8-bit data keeps its exact k/255 levels.
+//
+// Depth is Depth16 for 16-bit colour models (Gray16, RGBA64, NRGBA64) and
+// Depth8 for every other.
 func FromImage(img image.Image) *Image {
+	im := fromImage(img)
+	im.Depth = Depth8
+	switch img.ColorModel() {
+	case color.Gray16Model, color.RGBA64Model, color.NRGBA64Model:
+		im.Depth = Depth16
+	}
+	return im
+}
+
+func fromImage(img image.Image) *Image {
 	b := img.Bounds()
 	w, h := b.Dx(), b.Dy()
 	switch src := img.(type) {

@@ -68,16 +68,27 @@ func Read(path string) (*Image, error) { return ReadLimits(path, Limits{}) }
 
 // ReadLimits is Read with explicit limits.
 func ReadLimits(path string, lim Limits) (*Image, error) {
+	img, err := ReadImage(path, lim)
+	if err != nil {
+		return nil, err
+	}
+	return FromImage(img), nil
+}
+
+// ReadImage decodes the PNG, JPEG or TIFF file at path within lim, as
+// the decoder returns it (8 or 16 bits per sample, gray or colour).
+// Errors contain the path.
+func ReadImage(path string, lim Limits) (image.Image, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		// The *PathError already names the file.
 		return nil, fmt.Errorf("imageio: %w", err)
 	}
-	im, err := decodeBytes(data, lim)
+	img, err := decodeImage(data, lim)
 	if err != nil {
 		return nil, fmt.Errorf("imageio: %s: %w", path, err)
 	}
-	return im, nil
+	return img, nil
 }
 
 // Decode reads all of r and decodes it as a PNG, JPEG or TIFF image within
@@ -89,11 +100,11 @@ func Decode(r io.Reader, lim Limits) (*Image, error) {
 	if err != nil {
 		return nil, fmt.Errorf("imageio: reading image: %w", err)
 	}
-	im, err := decodeBytes(data, lim)
+	img, err := decodeImage(data, lim)
 	if err != nil {
 		return nil, fmt.Errorf("imageio: %w", err)
 	}
-	return im, nil
+	return FromImage(img), nil
 }
 
 // codec is one decodable format.
@@ -134,9 +145,9 @@ func sniff(data []byte) (*codec, string) {
 	return nil, ""
 }
 
-// decodeBytes checks the header against lim, then decodes. Decoder panics on
+// decodeImage checks the header against lim, then decodes. Decoder panics on
 // malformed data are turned into ErrCorrupt errors.
-func decodeBytes(data []byte, lim Limits) (im *Image, err error) {
+func decodeImage(data []byte, lim Limits) (img image.Image, err error) {
 	c, name := sniff(data)
 	if c == nil {
 		if name != "" {
@@ -149,7 +160,7 @@ func decodeBytes(data []byte, lim Limits) (im *Image, err error) {
 	}
 	defer func() {
 		if r := recover(); r != nil {
-			im, err = nil, fmt.Errorf("%w: %s decoder failed: %v", ErrCorrupt, c.name, r)
+			img, err = nil, fmt.Errorf("%w: %s decoder failed: %v", ErrCorrupt, c.name, r)
 		}
 	}()
 	cfg, err := c.decodeConfig(bytes.NewReader(data))
@@ -159,7 +170,7 @@ func decodeBytes(data []byte, lim Limits) (im *Image, err error) {
 	if err := lim.check(cfg.Width, cfg.Height); err != nil {
 		return nil, fmt.Errorf("%s: %w", c.name, err)
 	}
-	img, err := c.decode(bytes.NewReader(data))
+	img, err = c.decode(bytes.NewReader(data))
 	if err != nil {
 		return nil, classify(c.name, "data", err)
 	}
@@ -170,7 +181,7 @@ func decodeBytes(data []byte, lim Limits) (im *Image, err error) {
 			return nil, fmt.Errorf("%s: %w", c.name, err)
 		}
 	}
-	return FromImage(img), nil
+	return img, nil
 }
 
 // classify wraps a decoder error with one of the package's sentinel errors.

@@ -96,7 +96,7 @@ func (p *problem) objective(st *stage, useSSIM bool, tvWeight float32) *tensor.T
 	tp := p.tp
 	x := p.gx.Forward(tp, st.zxNoisy)
 	loss := fitLoss(tp, blurBy(tp, x, st.kernel(tp, p.gk.Forward(tp))), st.y, useSSIM)
-	if !useSSIM && p.s.Loss == LossPaper && tvWeight > 0 {
+	if !useSSIM && p.s.Loss == LossMSETV && tvWeight > 0 {
 		loss = tensor.Add(tp, loss, tensor.Scale(tp, tensor.TV(tp, x), tvWeight))
 	}
 	return loss

@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"sync"
 
+	"github.com/deblur/deblur/blind"
 	"github.com/deblur/deblur/plane"
 )
 
@@ -77,7 +78,7 @@ func choose(results []*Result, errs []error, s Settings) (*Result, error) {
 	final := make([]float64, n) // NaN: no usable fit
 	for i, r := range results {
 		losses[i], sharp[i], final[i] = math.NaN(), math.NaN(), math.NaN()
-		if r == nil || errors.Is(errs[i], ErrDiverged) || len(r.Losses) == 0 || r.Image == nil {
+		if r == nil || errors.Is(errs[i], blind.ErrDiverged) || len(r.Losses) == 0 || r.Image == nil {
 			continue
 		}
 		if errs[i] == nil {

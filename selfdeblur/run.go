@@ -2,18 +2,15 @@ package selfdeblur
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math"
 	"time"
 
+	"github.com/deblur/deblur/blind"
 	"github.com/deblur/deblur/nn"
 	"github.com/deblur/deblur/plane"
 	"github.com/deblur/deblur/progress"
 )
-
-// ErrDiverged is returned when the loss becomes NaN or infinite.
-var ErrDiverged = errors.New("selfdeblur: optimisation diverged (loss is not finite)")
 
 // Result is the outcome of a run.
 type Result struct {
@@ -50,7 +47,7 @@ type Result struct {
 // Run deblurs y (values in [0, 1]). When ctx is cancelled, Run stops after
 // the current iteration and returns the result so far together with the
 // context's error; on divergence it returns the last finite result with
-// ErrDiverged. With s.Restarts above 1 it runs the fits concurrently (see
+// an error wrapping blind.ErrDiverged. With s.Restarts above 1 it runs the fits concurrently (see
 // runRestarts).
 func Run(ctx context.Context, y *plane.Plane, s Settings) (*Result, error) {
 	if err := s.Validate(); err != nil {
@@ -61,20 +58,20 @@ func Run(ctx context.Context, y *plane.Plane, s Settings) (*Result, error) {
 	}
 	k := s.KernelSize
 	if k > y.W || k > y.H {
-		return nil, fmt.Errorf("selfdeblur: kernel size %d larger than the %dx%d image", k, y.W, y.H)
+		return nil, fmt.Errorf("selfdeblur: %w: kernel size %d larger than the %dx%d image", blind.ErrImageSize, k, y.W, y.H)
 	}
 	ew, eh := y.W+k-1, y.H+k-1
 	if m := s.Gx.MinSize(); ew < m || eh < m {
-		return nil, fmt.Errorf("selfdeblur: image %dx%d with kernel %d is too small for the image network (needs %d + kernel size - 1 >= %d)", y.W, y.H, k, min(y.W, y.H), m)
+		return nil, fmt.Errorf("selfdeblur: %w: image %dx%d with kernel %d is too small for the image network (needs %d + kernel size - 1 >= %d)", blind.ErrImageSize, y.W, y.H, k, min(y.W, y.H), m)
 	}
 	for _, sc := range s.Scales {
 		w, h, kc := y.W/sc.Shrink, y.H/sc.Shrink, coarseKernelSize(k, 1/float64(sc.Shrink))
 		if m := s.Gx.MinSize(); w+kc-1 < m || h+kc-1 < m {
-			return nil, fmt.Errorf("selfdeblur: scale 1/%d of a %dx%d image is too small for the image network (%dx%d + kernel %d - 1 < %d)", sc.Shrink, y.W, y.H, w, h, kc, m)
+			return nil, fmt.Errorf("selfdeblur: %w: scale 1/%d of a %dx%d image is too small for the image network (%dx%d + kernel %d - 1 < %d)", blind.ErrImageSize, sc.Shrink, y.W, y.H, w, h, kc, m)
 		}
 	}
 	tvWeight := s.TVWeight
-	if s.Loss == LossPaper && tvWeight < 0 {
+	if s.Loss == LossMSETV && tvWeight == 0 {
 		tvWeight = 0.1 * estimateNoise(y)
 	}
 	p, err := newProblem(y, s)
@@ -94,10 +91,10 @@ func Run(ctx context.Context, y *plane.Plane, s Settings) (*Result, error) {
 			runErr = err
 			break
 		}
-		useSSIM := s.Loss == LossCode && it >= s.SSIMFrom
+		useSSIM := s.Loss == LossMSEThenSSIM && it >= s.SSIMFrom
 		loss := p.step(it, sched.Factor(it), useSSIM, float32(tvWeight))
 		if math.IsNaN(loss) || math.IsInf(loss, 0) {
-			runErr = fmt.Errorf("%w at iteration %d", ErrDiverged, it+1)
+			runErr = fmt.Errorf("selfdeblur: %w (loss not finite) at iteration %d", blind.ErrDiverged, it+1)
 			break
 		}
 		p.snapshot()
@@ -108,7 +105,7 @@ func Run(ctx context.Context, y *plane.Plane, s Settings) (*Result, error) {
 		}
 	}
 	if runErr == nil && s.PolishIterations > 0 {
-		useSSIM := s.Loss == LossCode && s.Iterations > s.SSIMFrom
+		useSSIM := s.Loss == LossMSEThenSSIM && s.Iterations > s.SSIMFrom
 		if v := p.polish(ctx, s.PolishIterations, s.LRKernel*sched.Factor(s.Iterations-1), useSSIM); !math.IsNaN(v) {
 			res.PolishLoss = v
 		}

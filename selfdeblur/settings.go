@@ -33,12 +33,15 @@ const (
 type Loss string
 
 const (
-	// LossCode is the authors' code: MSE for the first SSIMFrom iterations,
-	// then 1 - SSIM.
-	LossCode Loss = "code"
-	// LossPaper is the paper's objective: MSE + TVWeight * TV(x).
-	LossPaper Loss = "paper"
+	// LossMSEThenSSIM is the objective of the authors' code: the MSE for
+	// the first SSIMFrom iterations, then 1 - SSIM.
+	LossMSEThenSSIM Loss = "mse-then-ssim"
+	// LossMSETV is the objective the paper states: MSE + TVWeight * TV(x).
+	LossMSETV Loss = "mse+tv"
 )
+
+// Losses lists the objectives.
+func Losses() []Loss { return []Loss{LossMSEThenSSIM, LossMSETV} }
 
 // Settings configures a SelfDeblur run. Start from Paper or Fast and change
 // what you need; every field is used as given.
@@ -52,8 +55,8 @@ type Settings struct {
 	KernelDecoder KernelDecoder `json:"-"`
 	Solver        Solver
 	Loss          Loss
-	SSIMFrom      int     // LossCode: first iteration of the 1 - SSIM loss
-	TVWeight      float64 // LossPaper: lambda; negative means 0.1 x the estimated noise sigma
+	SSIMFrom      int     // LossMSEThenSSIM: first iteration of the 1 - SSIM loss
+	TVWeight      float64 // LossMSETV: lambda; 0 means 0.1 x the noise level estimated from the image
 	LRImage       float64 // Adam learning rate of Gx
 	LRKernel      float64 // Adam learning rate of Gk
 	Milestones    []int   // iterations at which both learning rates are multiplied by LRGamma
@@ -117,9 +120,8 @@ func Paper(k int) Settings {
 		Gx:         PaperSkip(),
 		KernelNet:  KernelFCN,
 		Solver:     Joint,
-		Loss:       LossCode,
+		Loss:       LossMSEThenSSIM,
 		SSIMFrom:   1000,
-		TVWeight:   -1,
 		LRImage:    0.01,
 		LRKernel:   1e-4,
 		Milestones: []int{2000, 3000, 4000},
@@ -225,6 +227,8 @@ func (s Settings) Validate() error {
 		return fmt.Errorf("selfdeblur: unknown restart pick %d", int(s.Pick))
 	case s.Restarts < 0:
 		return fmt.Errorf("selfdeblur: %d restarts", s.Restarts)
+	case s.TVWeight < 0:
+		return fmt.Errorf("selfdeblur: TV weight %v must not be negative", s.TVWeight)
 	case s.Concurrency < 0 || s.Threads < 0:
 		return fmt.Errorf("selfdeblur: concurrency %d and threads %d must not be negative", s.Concurrency, s.Threads)
 	case s.PolishIterations < 0:
@@ -235,8 +239,8 @@ func (s Settings) Validate() error {
 		return fmt.Errorf("selfdeblur: restart kernel size %d, need at least 3", slices.Min(s.RestartKernelSizes))
 	case s.Solver != Joint && s.Solver != Alternating:
 		return fmt.Errorf("selfdeblur: unknown solver %q (joint or alternating)", s.Solver)
-	case s.Loss != LossCode && s.Loss != LossPaper:
-		return fmt.Errorf("selfdeblur: unknown loss %q (code or paper)", s.Loss)
+	case s.Loss != LossMSEThenSSIM && s.Loss != LossMSETV:
+		return fmt.Errorf("selfdeblur: unknown loss %q (%s or %s)", s.Loss, LossMSEThenSSIM, LossMSETV)
 	case !(s.LRImage > 0) || !(s.LRKernel > 0):
 		return fmt.Errorf("selfdeblur: learning rates must be positive")
 	case !slices.Contains(KernelNets(), s.KernelNet):

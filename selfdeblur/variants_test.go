@@ -16,8 +16,8 @@ func TestVariantsRun(t *testing.T) {
 	}{
 		{"joint code", func(s *Settings) {}},
 		{"alternating", func(s *Settings) { s.Solver = Alternating }},
-		{"paper loss, estimated TV weight", func(s *Settings) { s.Loss = LossPaper; s.TVWeight = -1 }},
-		{"paper loss, TV 1e-3", func(s *Settings) { s.Loss = LossPaper; s.TVWeight = 1e-3 }},
+		{"paper loss, estimated TV weight", func(s *Settings) { s.Loss = LossMSETV; s.TVWeight = 0 }},
+		{"paper loss, TV 1e-3", func(s *Settings) { s.Loss = LossMSETV; s.TVWeight = 1e-3 }},
 		{"ssim from start", func(s *Settings) { s.SSIMFrom = 0 }},
 		{"no hidden", func(s *Settings) { s.KernelNet = KernelNoHidden }},
 		{"extra hidden", func(s *Settings) { s.KernelNet = KernelExtraHidden }},

@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"maps"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -17,202 +16,195 @@ import (
 
 	"github.com/deblur/deblur"
 	"github.com/deblur/deblur/bench"
+	"github.com/deblur/deblur/deconv"
 	"github.com/deblur/deblur/progress"
 	"github.com/deblur/deblur/selfdeblur"
 )
 
-// benchMethods is what "deblur bench" can run: every non-blind method of
-// package deconv (known-kernel rows and finishing steps) and the SelfDeblur
-// presets.
-func benchMethods() bench.Methods {
-	nb, ratio := nonBlindMethods()
-	return bench.Methods{NonBlind: nb, Blind: bench.DefaultBlind(nil, deblur.DefaultRegion()), Ratio: ratio}
+// ratioMethod is the non-blind method that defines the error ratio of blind
+// rows without a non-blind step of their own: the most accurate one with
+// the true kernel on the Levin benchmark.
+const ratioMethod = "irls"
+
+// benchEstimatorFlags are the rows of the method flag table that "deblur
+// bench" takes for its SelfDeblur rows (levin and lai); -fit-seed is its
+// -seed, since mnist's -seed and -restarts mean the dataset's.
+var benchEstimatorFlags = []string{"preset", "iters", "width", "skip", "pick", "polish", "solver", "loss", "ssim-from", "tv", "lr-image", "lr-kernel", "kernel-net"}
+
+// benchFlags are the options of "deblur bench".
+type benchFlags struct {
+	est                         methodFlags
+	methods, out, pattern, data string
+	ratio                       string
+	limit                       int
+	quiet                       bool
+	mnist                       mnistFlags
 }
 
-// presetAdjust holds the bench flags that change every SelfDeblur preset.
-type presetAdjust struct {
-	iters, polish int              // 0: the preset's
-	pick          *selfdeblur.Pick // nil: the preset's
-	seed          uint64           // 0: the preset's
+func newBenchFlagSet(env *cliEnv, f *benchFlags) *flag.FlagSet {
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	fs.SetOutput(env.stderr)
+	fs.StringVar(&f.methods, "method", bench.Blurry, "`METHODS` to run, comma-separated (see below)")
+	fs.IntVar(&f.limit, "limit", 0, "run at most `N` cases (0: all)")
+	fs.StringVar(&f.out, "out", filepath.Join("out", "bench"), "output `DIR` (results go to DIR/DATASET/METHOD/); give a run with other settings its own DIR")
+	fs.StringVar(&f.pattern, "cases", "", "only cases whose name matches `PATTERN` (shell glob, e.g. 'im1_*')")
+	fs.StringVar(&f.data, "data", filepath.Join("..", "shared", "data"), "benchmark data `DIR` holding levin/, lai/ and mnist/")
+	fs.StringVar(&f.ratio, "ratio", ratioMethod, "non-blind `METHOD` defining the error ratio of blind rows without a +NONBLIND step (mnist: "+mnistNonBlind+")")
+	fs.BoolVar(&f.quiet, "q", false, "quiet: no progress output")
+	defineMethodFlags(fs, &f.est, benchEstimatorFlags...)
+	fs.Uint64Var(&f.est.seed, "fit-seed", 1, "`SEED` of the SelfDeblur rows' first fit, restarts taking SEED+1, ... (another seed measures how much a figure owes to the draw)")
+	addMNISTFlags(fs, &f.mnist)
+	fs.Usage = func() { benchUsage(fs) }
+	return fs
 }
 
-// apply returns s with the flags that were set applied.
-func (a presetAdjust) apply(s selfdeblur.Settings) selfdeblur.Settings {
-	if a.iters > 0 {
-		s = s.WithIterations(a.iters)
-	}
-	if a.polish > 0 {
-		s.PolishIterations = a.polish
-	}
-	if a.pick != nil {
-		s.Pick = *a.pick
-	}
-	if a.seed > 0 {
-		s.Seed = a.seed
-	}
-	return s
+func benchUsage(fs *flag.FlagSet) {
+	w := fs.Output()
+	methods := levinLaiMethods(deblur.Options{}, selfdeblur.Estimator{})
+	fmt.Fprintln(w, "Usage: deblur bench [flags] levin|lai|mnist")
+	fmt.Fprintln(w, "\nRuns methods over a benchmark, scores every case (PSNR and SSIM after the best shift within")
+	fmt.Fprintln(w, "10 px, error ratios, kernel accuracy) and writes per case the image, the kernel PNG and a JSON")
+	fmt.Fprintln(w, "result; per method and per dataset results.csv and results.json; and DIR/DATASET/summary.md,")
+	fmt.Fprintln(w, "the means next to the published tables. A rerun skips the cases already done.")
+	fmt.Fprintln(w, "mnist: held-out 28x28 digits blurred circularly with held-out synthetic kernels plus noise.")
+	fmt.Fprintln(w, "\nMethods:")
+	fmt.Fprintln(w, "  blurry                  the blurry input as it is")
+	fmt.Fprintln(w, "  known-kernel+NONBLIND   non-blind deconvolution with the true kernel")
+	fmt.Fprintln(w, "  deblur                  the command's pipeline with the case's kernel size (on the luma)")
+	fmt.Fprintln(w, "  deblur-auto             the same with the kernel size chosen, as the command without -kernel-size")
+	fmt.Fprintln(w, "  selfdeblur              SelfDeblur alone on the whole image in the case's kernel frame (-preset paper:")
+	fmt.Fprintln(w, "                          the published settings, hours per image on a CPU)")
+	fmt.Fprintln(w, "  BLIND+NONBLIND          a blind method's kernel, then non-blind deconvolution of the blurry image")
+	fmt.Fprintf(w, "  NONBLIND: %s\n", methods.NonBlindNames())
+	fmt.Fprintf(w, "  mnist only: %s, %s, %s, %s; all = %s\n", selfDeblurMNIST, bench.DeepDeblurName, bench.DeepDeblurSlackName, bench.RangeName, joinNames(mnistAll()))
+	fmt.Fprintf(w, "  mnist -sweep: -method defaults to %s\n", joinNames(mnistSweepMethods()))
+	fmt.Fprintln(w, "\nFlags:")
+	fs.PrintDefaults()
 }
 
 func runBench(env *cliEnv, args []string) error {
-	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
-	fs.SetOutput(env.stderr)
-	methods := benchMethods()
-	method := fs.String("method", bench.Blurry, "`METHODS` to run, comma-separated (see below)")
-	limit := fs.Int("limit", 0, "run at most `N` cases (0: all)")
-	out := fs.String("out", filepath.Join("out", "bench"), "output `DIR` (results go to DIR/DATASET/METHOD/)")
-	pattern := fs.String("cases", "", "only cases whose name matches `PATTERN` (shell glob, e.g. 'im1_*')")
-	data := fs.String("data", filepath.Join("..", "shared", "data"), "benchmark data `DIR` holding levin/, lai/ and mnist/")
-	ratio := fs.String("ratio", methods.Ratio, "non-blind `METHOD` defining the error ratio of blind rows without a +NONBLIND step (mnist: "+mnistNonBlind+")")
-	quiet := fs.Bool("q", false, "quiet: no progress output")
-	polish := fs.Int("polish", 0, "SelfDeblur presets: `N` kernel polish steps after the joint fit (0: none, the presets'); results go under the same method names, so give such a run its own -out")
-	iters := fs.Int("iters", 0, "SelfDeblur presets (selfdeblur-default*, -fast*, -c2f, -paper): `N` iterations, schedule scaled (0: the preset's); results go under the same method names, so give such a run its own -out")
-	estimateSize := fs.Int("estimate-size", deblur.DefaultEstimateSize, "selfdeblur-default-window: estimate the kernel on the most informative `N` x N window of larger images, as the command's -estimate-size; give a run with another N its own -out")
-	centreSize := fs.Int("centre-size", deblur.DefaultCentreSize, "selfdeblur-default-window: estimate images up to -estimate-size on their centred `N` x N window, as the command's -centre-size with -kernel-size (0: the whole image; -window-auto never does); give a run with another N its own -out")
-	pick := fs.String("pick", "", "SelfDeblur presets: which restart is kept, auto, sharpest or objective (empty: the preset's); give such a run its own -out")
-	fitSeed := fs.Uint64("fit-seed", 0, "SelfDeblur presets: `SEED` of the first fit, restarts taking SEED+1, ... (0: the preset's, 1); another seed measures how much a figure owes to the draw; give such a run its own -out")
-	var mf mnistFlags
-	addMNISTFlags(fs, &mf)
-	fs.Usage = func() {
-		w := fs.Output()
-		fmt.Fprintln(w, "Usage: deblur bench [flags] levin|lai|mnist")
-		fmt.Fprintln(w, "\nRuns methods over a benchmark, scores every case with the aligned protocol of")
-		fmt.Fprintln(w, "docs/evaluation.md and writes per case the image, the kernel PNG and a JSON result;")
-		fmt.Fprintln(w, "per method and per dataset results.csv and results.json; and DIR/DATASET/summary.md,")
-		fmt.Fprintln(w, "the means next to the published tables. A rerun skips the cases already done.")
-		fmt.Fprintln(w, "mnist: held-out 28x28 digits blurred circularly with held-out synthetic kernels plus noise,")
-		fmt.Fprintln(w, "scored after the best circular shift within +-2 px (see the summary's notes).")
-		fmt.Fprintln(w, "\nMethods:")
-		fmt.Fprintln(w, "  blurry                  the blurry input as it is")
-		fmt.Fprintln(w, "  known-kernel+NONBLIND   non-blind deconvolution with the true kernel")
-		fmt.Fprintln(w, "  BLIND[+NONBLIND]        a blind method, optionally finished by non-blind")
-		fmt.Fprintln(w, "                          deconvolution of the blurry image with its kernel")
-		fmt.Fprintf(w, "  NONBLIND: %s\n", methods.NonBlindNames())
-		fmt.Fprintf(w, "  BLIND: %s (paper: the published settings, hours per image on a CPU)\n", strings.Join(slices.Sorted(maps.Keys(methods.Blind)), ", "))
-		fmt.Fprintf(w, "  mnist only: %s, %s, %s (28x28 digits, the shipped generators),\n", selfDeblurMNIST, bench.DeepDeblurName, bench.DeepDeblurSlackName)
-		fmt.Fprintf(w, "    %s (the digit projected onto the generator's range, re-blurred, Algorithm 1),\n", bench.RangeName)
-		fmt.Fprintf(w, "    all = %s\n", joinNames(mnistAll()))
-		fmt.Fprintf(w, "  mnist -sweep: -method defaults to %s\n", joinNames(mnistSweepMethods()))
-		fmt.Fprintln(w, "\nFlags:")
-		fs.PrintDefaults()
-	}
+	var f benchFlags
+	fs := newBenchFlagSet(env, &f)
 	pos, help, err := parseCommand(fs, args, 1, "one dataset (levin, lai or mnist)")
 	if help || err != nil {
 		return err
 	}
 	name := pos[0]
-	if *iters < 0 {
-		return usagef("bench: -iters %d: must be 0 or more", *iters)
-	}
-	if *polish < 0 {
-		return usagef("bench: -polish %d: must not be negative", *polish)
-	}
-	if *estimateSize < 1 {
-		return usagef("bench: -estimate-size %d: must be positive", *estimateSize)
-	}
-	if *centreSize < 0 {
-		return usagef("bench: -centre-size %d: must be 0 or positive", *centreSize)
-	}
-	var p selfdeblur.Pick
-	if *pick != "" {
-		if p, err = selfdeblur.ParsePick(*pick); err != nil {
-			return usagef("bench: -pick %q: want auto, sharpest or objective", *pick)
-		}
-	}
-	adjust := presetAdjust{iters: *iters, polish: *polish, seed: *fitSeed}
-	if *pick != "" {
-		adjust.pick = &p
-	}
-	methods.Blind = bench.DefaultBlind(adjust.apply, commandRegion(*estimateSize, deblur.DefaultMaxEstimateKernel, *centreSize, *iters))
-	switch name {
-	case "levin", "lai":
-		if err := onlyFor(fs, "bench "+name+" (mnist only)", mnistFlagNames...); err != nil {
-			return err
-		}
-	case "mnist":
-		if err := mf.validate(); err != nil {
-			return err
-		}
-		if err := mf.addMethods(&methods); err != nil {
-			return err
-		}
-		if !flagSet(fs, "method") {
-			*method = bench.Blurry
-			if mf.sweep != "" {
-				*method = joinNames(mnistSweepMethods())
-			}
-		}
-		if *method == "all" {
-			*method = joinNames(mnistAll())
-		}
-		if !flagSet(fs, "ratio") {
-			*ratio = mnistNonBlind
-		}
-	default:
-		return usagef("bench: unknown dataset %q (levin, lai or mnist)", name)
-	}
-	if *limit < 0 {
-		return usagef("bench: -limit %d: must be 0 or more", *limit)
-	}
-	if *ratio != "" {
-		if _, ok := methods.NonBlind[*ratio]; !ok {
-			return usagef("bench: -ratio %q is not a non-blind method (have: %s)", *ratio, methods.NonBlindNames())
-		}
-	}
-	methods.Ratio = *ratio
-	var list []string
-	for _, m := range strings.Split(*method, ",") {
-		if m = strings.TrimSpace(m); m == "" {
-			continue
-		}
-		if _, err := methods.Parse(m); err != nil {
-			return usageError{err}
-		}
-		list = append(list, m)
-	}
-	if len(list) == 0 {
-		return usagef("bench: -method is empty")
-	}
-	opt := bench.Options{Pattern: *pattern, Limit: *limit}
-	if _, err := filepath.Match(opt.Pattern, ""); err != nil {
-		return usagef("bench: -cases %q: %v", opt.Pattern, err)
-	}
-	var d *bench.Dataset
-	if name == "mnist" {
-		d, err = bench.MNIST(filepath.Join(*data, "mnist"), mf.options())
-		if err != nil {
-			return usageError{err}
-		}
-	} else if d, err = bench.Open(name, *data, filepath.Join(*out, name, "_inputs")); err != nil {
+	methods, list, err := f.plan(fs, name)
+	if err != nil {
 		return err
 	}
-	if cases, _ := opt.Select(d); len(cases) == 0 {
-		return usagef("bench: no %s case matches -cases %q", name, opt.Pattern)
+	opt := bench.Options{Pattern: f.pattern, Limit: f.limit}
+	d, err := f.dataset(name, opt)
+	if err != nil {
+		return err
 	}
-	r := &bench.Runner{Methods: methods, OutDir: *out}
-	if !*quiet {
+	r := &bench.Runner{Methods: methods, OutDir: f.out}
+	if !f.quiet {
 		r.Recorder = &benchPrinter{w: env.stderr, tty: env.stderrIsTTY}
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if mf.sweep != "" {
-		err := runMNISTSweep(ctx, env, r, &mf, *data, list, opt, *quiet)
-		if errors.Is(err, context.Canceled) {
-			return fmt.Errorf("bench: interrupted; finished cases are kept and a rerun resumes")
-		}
-		return err
-	}
-	for _, m := range list {
-		if _, err := r.Run(ctx, d, m, opt); err != nil {
-			if errors.Is(err, context.Canceled) {
-				return fmt.Errorf("bench: interrupted; finished cases are kept and a rerun resumes")
+	if f.mnist.sweep != "" {
+		err = runMNISTSweep(ctx, env, r, &f.mnist, f.data, list, opt, f.quiet)
+	} else {
+		for _, m := range list {
+			if _, err = r.Run(ctx, d, m, opt); err != nil {
+				break
 			}
-			return err
 		}
 	}
-	if !*quiet {
-		fmt.Fprintf(env.stderr, "wrote %s\n", filepath.Join(*out, name, "summary.md"))
+	if errors.Is(err, context.Canceled) {
+		return fmt.Errorf("bench: interrupted; finished cases are kept and a rerun resumes")
 	}
-	return nil
+	if err == nil && !f.quiet && f.mnist.sweep == "" {
+		fmt.Fprintf(env.stderr, "wrote %s\n", filepath.Join(f.out, name, "summary.md"))
+	}
+	return err
+}
+
+// levinLaiMethods is what "deblur bench levin|lai" can run: every
+// non-blind method of package deconv and the blind rows of
+// bench.DefaultBlind with o and sd.
+func levinLaiMethods(o deblur.Options, sd selfdeblur.Estimator) bench.Methods {
+	nb := map[string]deconv.Deconvolver{}
+	for _, name := range deconv.Methods() {
+		nb[name], _ = deconv.Lookup(name)
+	}
+	blind := bench.DefaultBlind(o, sd)
+	config := fmt.Sprintf("%+v", sd)
+	return bench.Methods{NonBlind: nb, Blind: blind, Ratio: ratioMethod, Config: map[string]string{
+		bench.PipelineName: config, bench.PipelineChosenSizeName: config, bench.SelfDeblurName: config,
+	}}
+}
+
+// plan checks the flags for dataset name and returns the methods and the
+// list of rows to run.
+func (f *benchFlags) plan(fs *flag.FlagSet, name string) (bench.Methods, []string, error) {
+	var methods bench.Methods
+	switch name {
+	case "levin", "lai":
+		if err := onlyFor(fs, "bench "+name+" (mnist only)", mnistFlagNames...); err != nil {
+			return methods, nil, err
+		}
+		f.est.method = methodSelfDeblur
+		o, err := f.est.options(fs)
+		if err != nil {
+			return methods, nil, err
+		}
+		methods = levinLaiMethods(*o, o.Method.(selfdeblur.Estimator))
+	case "mnist":
+		if err := onlyFor(fs, "bench mnist (levin and lai only)", append(benchEstimatorFlags, "fit-seed")...); err != nil {
+			return methods, nil, err
+		}
+		var err error
+		if methods, err = f.mnist.methods(fs, &f.methods, &f.ratio); err != nil {
+			return methods, nil, err
+		}
+	default:
+		return methods, nil, usagef("bench: unknown dataset %q (levin, lai or mnist)", name)
+	}
+	if f.limit < 0 {
+		return methods, nil, usagef("bench: -limit %d: must be 0 or more", f.limit)
+	}
+	if _, ok := methods.NonBlind[f.ratio]; !ok && f.ratio != "" {
+		return methods, nil, usagef("bench: -ratio %q is not a non-blind method (have: %s)", f.ratio, methods.NonBlindNames())
+	}
+	methods.Ratio = f.ratio
+	var list []string
+	for _, m := range strings.Split(f.methods, ",") {
+		if m = strings.TrimSpace(m); m == "" {
+			continue
+		}
+		if _, err := methods.Parse(m); err != nil {
+			return methods, nil, usageError{err}
+		}
+		list = append(list, m)
+	}
+	if len(list) == 0 {
+		return methods, nil, usagef("bench: -method is empty")
+	}
+	return methods, list, nil
+}
+
+// dataset opens the dataset called name and checks that opt selects a case.
+func (f *benchFlags) dataset(name string, opt bench.Options) (*bench.Dataset, error) {
+	if _, err := filepath.Match(opt.Pattern, ""); err != nil {
+		return nil, usagef("bench: -cases %q: %v", opt.Pattern, err)
+	}
+	var d *bench.Dataset
+	var err error
+	if name == "mnist" {
+		if d, err = bench.MNIST(filepath.Join(f.data, "mnist"), f.mnist.options()); err != nil {
+			return nil, usageError{err}
+		}
+	} else if d, err = bench.Open(name, f.data, filepath.Join(f.out, name, "_inputs")); err != nil {
+		return nil, err
+	}
+	if cases, _ := opt.Select(d); len(cases) == 0 {
+		return nil, usagef("bench: no %s case matches -cases %q", name, opt.Pattern)
+	}
+	return d, nil
 }
 
 // benchPrinter prints a line per finished case with the ETA of the run, and
@@ -248,4 +240,19 @@ func flagSet(fs *flag.FlagSet, name string) bool {
 	set := false
 	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
 	return set
+}
+
+// onlyFor returns a usage error naming the first of flags that was set on
+// the command line, which what (e.g. "bench levin") does not take.
+func onlyFor(fs *flag.FlagSet, what string, flags ...string) error {
+	var bad string
+	fs.Visit(func(fl *flag.Flag) {
+		if bad == "" && slices.Contains(flags, fl.Name) {
+			bad = fl.Name
+		}
+	})
+	if bad != "" {
+		return usagef("-%s does not apply to %s", bad, what)
+	}
+	return nil
 }

@@ -5,8 +5,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/deblur/deblur/selfdeblur"
 )
 
 const testDataRoot = "../../../shared/data"
@@ -16,14 +14,17 @@ func TestBenchUsageErrors(t *testing.T) {
 		{"bench"},
 		{"bench", "nope"},
 		{"bench", "levin", "lai"},
-		{"bench", "levin", "-method", "selfdeblur"},
+		{"bench", "levin", "-method", "selfdeblur-paper"},
 		{"bench", "levin", "-method", "known-kernel"},
 		{"bench", "levin", "-method", ","},
 		{"bench", "levin", "-limit", "-1"},
 		{"bench", "levin", "-iters", "-1"},
 		{"bench", "levin", "-polish", "-1"},
-		{"bench", "levin", "-estimate-size", "0"},
-		{"bench", "levin", "-centre-size", "-1"},
+		{"bench", "levin", "-preset", "nope"},
+		{"bench", "levin", "-lr-kernel", "-1"},
+		{"bench", "levin", "-digits", "3"},
+		{"bench", "mnist", "-preset", "fast"},
+		{"bench", "levin", "-method", "selfdeblur-default"},
 		{"bench", "levin", "-pick", "best"},
 		{"bench", "levin", "-fit-seed", "-1"},
 		{"bench", "levin", "-cases", "["},
@@ -76,20 +77,5 @@ func TestBenchLevinResumes(t *testing.T) {
 	}
 	if !strings.Contains(string(md), "| SelfDeblur (published) | 33.07 |") || !strings.Contains(string(md), "| **blurry (ours)** | ") || !strings.Contains(string(md), "| **known-kernel+wiener-reflect (ours)** | ") || !strings.Contains(string(md), "| 4/32 |") {
 		t.Errorf("summary.md:\n%s", md)
-	}
-}
-
-func TestPresetAdjust(t *testing.T) {
-	def := selfdeblur.Default(19)
-	if def.Seed == 7 || def.Pick == selfdeblur.PickObjective {
-		t.Fatalf("the test needs a preset that differs: seed %d pick %v", def.Seed, def.Pick)
-	}
-	if got := (presetAdjust{}).apply(def); got.Seed != def.Seed || got.Iterations != def.Iterations || got.Pick != def.Pick || got.PolishIterations != def.PolishIterations {
-		t.Errorf("no flags changed the preset: seed %d iters %d pick %v polish %d", got.Seed, got.Iterations, got.Pick, got.PolishIterations)
-	}
-	pick := selfdeblur.PickObjective
-	got := presetAdjust{iters: 300, polish: 50, pick: &pick, seed: 7}.apply(def)
-	if got.Seed != 7 || got.Iterations != 300 || got.Pick != selfdeblur.PickObjective || got.PolishIterations != 50 {
-		t.Errorf("adjusted: seed %d iters %d pick %v polish %d", got.Seed, got.Iterations, got.Pick, got.PolishIterations)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/deblur/deblur"
 	"github.com/deblur/deblur/bench"
 	"github.com/deblur/deblur/chart"
 	"github.com/deblur/deblur/generator/pretrained"
@@ -80,34 +81,37 @@ func (f *mnistFlags) options() bench.MNISTOptions {
 	return o
 }
 
-// selfDeblurPreset returns the SelfDeblur settings for 28x28 digits: the
-// Fast preset's schedule scaled to sdIters iterations, an image network of
-// width sdWid (skip sdWid/4).
-func (f *mnistFlags) selfDeblurPreset(k int) selfdeblur.Settings {
-	s := selfdeblur.Fast(k)
-	s.Gx = selfdeblur.UniformSkip(f.sdWid, max(1, f.sdWid/4))
-	return s.WithIterations(f.sdIters)
-}
-
-// addMethods adds the MNIST rows to m: SelfDeblur for digits, Algorithms 1
-// and 2 with the shipped generators, and the generator's-range row, with
-// their settings.
-func (f *mnistFlags) addMethods(m *bench.Methods) error {
+// methods validates the mnist flags and returns the MNIST rows: every
+// non-blind method, SelfDeblur for digits, Algorithms 1 and 2 with the
+// shipped generators and the generator's-range row, with their settings.
+// Unless given, -method becomes the blurry row (or the sweep's rows) and
+// -ratio the circular irls.
+func (f *mnistFlags) methods(fs *flag.FlagSet, method, ratio *string) (bench.Methods, error) {
+	var m bench.Methods
+	if err := f.validate(); err != nil {
+		return m, err
+	}
 	gi, err := pretrained.DigitVAE()
 	if err != nil {
-		return err
+		return m, err
 	}
 	gk, err := pretrained.KernelVAE()
 	if err != nil {
-		return err
+		return m, err
 	}
-	a1 := alg1Settings(f.steps, f.restarts, 1)
-	a2 := alg2Settings(f.slackSteps, f.restarts, 1)
+	m = levinLaiMethods(deblur.Options{}, selfdeblur.Estimator{})
+	a1 := genprior.Alg1Defaults()
+	a1.Steps, a1.Restarts = f.steps, f.restarts
+	a2 := genprior.Alg2Defaults()
+	a2.Steps, a2.Restarts = f.slackSteps, f.restarts
 	p := genprior.ProjectDefaults()
 	p.Steps, p.Restarts = f.projectSteps, f.restarts
-	m.Blind[selfDeblurMNIST] = bench.SelfDeblur(f.selfDeblurPreset)
-	m.Blind[bench.DeepDeblurName] = bench.DeepDeblur(gi, gk, a1)
-	m.Blind[bench.DeepDeblurSlackName] = bench.DeepDeblurSlack(gi, gk, a2)
+	sd := selfdeblur.Estimator{Preset: selfdeblur.PresetFast, Iterations: f.sdIters, Width: f.sdWid, Skip: max(1, f.sdWid/4)}
+	m.Blind = map[string]bench.BlindFunc{
+		selfDeblurMNIST:           bench.SelfDeblur(sd, 1),
+		bench.DeepDeblurName:      bench.DeepDeblur(gi, gk, a1),
+		bench.DeepDeblurSlackName: bench.DeepDeblurSlack(gi, gk, a2),
+	}
 	m.Reference = map[string]bench.ReferenceFunc{bench.RangeName: bench.RangeReference(gi, gk, p, a1)}
 	alg1 := fmt.Sprintf("%d steps, %d restarts, step %g exp(-t/%g), gamma %g, lambda %g", a1.Steps, a1.Restarts, a1.StepSize, a1.StepDecay, a1.Gamma, a1.Lambda)
 	m.Config = map[string]string{
@@ -116,7 +120,19 @@ func (f *mnistFlags) addMethods(m *bench.Methods) error {
 		bench.DeepDeblurSlackName: fmt.Sprintf("%d steps, %d restarts, Adam %g", a2.Steps, a2.Restarts, a2.LR),
 		bench.RangeName:           fmt.Sprintf("projection: %d Adam steps (lr %g), %d restarts; then %s", p.Steps, p.LR, p.Restarts, alg1),
 	}
-	return nil
+	if !flagSet(fs, "method") {
+		*method = bench.Blurry
+		if f.sweep != "" {
+			*method = joinNames(mnistSweepMethods())
+		}
+	}
+	if *method == "all" {
+		*method = joinNames(mnistAll())
+	}
+	if !flagSet(fs, "ratio") {
+		*ratio = mnistNonBlind
+	}
+	return m, nil
 }
 
 // mnistAll lists the rows of "-method all": the blurry input, the true

@@ -38,36 +38,47 @@ func runChart(env *cliEnv, args []string) error {
 	if help || err != nil {
 		return err
 	}
-	f, err := os.Open(pos[0])
+	series, err := readSeries(pos[0], *xcol, *ycol, *label)
 	if err != nil {
-		return usageError{err}
+		return err
+	}
+	c := chart.Lines{Title: *title, XLabel: *xlabel, YLabel: *ylabel, Series: series, Width: 800, Height: 500, LogX: *logx, LegendBottom: *legendBottom}
+	if c.XLabel == "" {
+		c.XLabel = *xcol
+	}
+	if c.YLabel == "" {
+		c.YLabel = *ycol
+	}
+	if err := c.WritePNG(*out); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.stderr, "wrote %s (%d series)\n", *out, len(series))
+	return nil
+}
+
+// readSeries reads the CSV file at path (with a header row) into one
+// series of (xcol, ycol) points per distinct value of the label column,
+// skipping rows whose x or y is empty or not a number.
+func readSeries(path, xcol, ycol, label string) ([]chart.Series, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, usageError{err}
 	}
 	defer f.Close()
 	rows, err := csv.NewReader(f).ReadAll()
 	if err != nil {
-		return usagef("chart: %s: %v", pos[0], err)
+		return nil, usagef("chart: %s: %v", path, err)
 	}
 	if len(rows) < 2 {
-		return usagef("chart: %s has no data rows", pos[0])
+		return nil, usagef("chart: %s has no data rows", path)
 	}
-	col := func(name string) (int, error) {
-		if i := slices.Index(rows[0], name); i >= 0 {
-			return i, nil
+	var cols [3]int
+	for i, name := range []string{xcol, ycol, label} {
+		if cols[i] = slices.Index(rows[0], name); cols[i] < 0 {
+			return nil, usagef("chart: %s has no column %q (have %s)", path, name, strings.Join(rows[0], ", "))
 		}
-		return 0, usagef("chart: %s has no column %q (have %s)", pos[0], name, strings.Join(rows[0], ", "))
 	}
-	xi, err := col(*xcol)
-	if err != nil {
-		return err
-	}
-	yi, err := col(*ycol)
-	if err != nil {
-		return err
-	}
-	li, err := col(*label)
-	if err != nil {
-		return err
-	}
+	xi, yi, li := cols[0], cols[1], cols[2]
 	var series []chart.Series
 	index := map[string]int{}
 	for _, r := range rows[1:] {
@@ -88,16 +99,5 @@ func runChart(env *cliEnv, args []string) error {
 		series[i].X = append(series[i].X, x)
 		series[i].Y = append(series[i].Y, y)
 	}
-	c := chart.Lines{Title: *title, XLabel: *xlabel, YLabel: *ylabel, Series: series, Width: 800, Height: 500, LogX: *logx, LegendBottom: *legendBottom}
-	if c.XLabel == "" {
-		c.XLabel = *xcol
-	}
-	if c.YLabel == "" {
-		c.YLabel = *ycol
-	}
-	if err := c.WritePNG(*out); err != nil {
-		return err
-	}
-	fmt.Fprintf(env.stderr, "wrote %s (%d series)\n", *out, len(series))
-	return nil
+	return series, nil
 }

@@ -20,7 +20,7 @@ func runDeconv(env *cliEnv, args []string) error {
 	fs := flag.NewFlagSet("deconv", flag.ContinueOnError)
 	fs.SetOutput(env.stderr)
 	kernel := fs.String("kernel", "", "convolution kernel `PNG` (any size; normalised to sum 1; required)")
-	method := fs.String("method", "irls", "non-blind method: "+strings.Join(deconv.Methods(), ", "))
+	method := fs.String("method", "irls", "non-blind `METHOD`: "+strings.Join(deconv.Methods(), ", "))
 	out := fs.String("o", "", "output image `PATH` (PNG; default: IN with -deconv.png)")
 	rot := fs.Bool("rot180", false, "rotate the kernel by 180 degrees first (for correlation kernels)")
 	fs.Usage = func() {
@@ -36,7 +36,8 @@ func runDeconv(env *cliEnv, args []string) error {
 		fs.Usage()
 		return usagef("deconv: -kernel is required")
 	}
-	if _, err := deconv.Lookup(*method); err != nil {
+	d, err := deconv.Lookup(*method)
+	if err != nil {
 		return usageError{err}
 	}
 	in := pos[0]
@@ -53,21 +54,21 @@ func runDeconv(env *cliEnv, args []string) error {
 	if *rot {
 		k = k.Rot180()
 	}
-	im, err := imageio.Read(in)
+	img, err := imageio.ReadImage(in, imageio.Limits{})
 	if err != nil {
 		return usageError{err}
 	}
-	if k.W > im.W() || k.H > im.H() {
-		return usagef("kernel %dx%d is larger than the %dx%d image", k.W, k.H, im.W(), im.H())
+	if b := img.Bounds(); k.W > b.Dx() || k.H > b.Dy() {
+		return usagef("kernel %dx%d is larger than the %dx%d image", k.W, k.H, b.Dx(), b.Dy())
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	start := time.Now()
-	res, err := deblur.Deconvolve(ctx, im, k, *method)
+	res, err := deblur.Deconvolve(ctx, img, k, d)
 	if err != nil {
 		return err
 	}
-	if err := imageio.WritePNG(*out, res, imageio.Depth8); err != nil {
+	if err := imageio.WriteImagePNG(*out, res); err != nil {
 		return err
 	}
 	fmt.Fprintf(env.stderr, "wrote %s (%s, %.2f s)\n", *out, *method, time.Since(start).Seconds())

@@ -100,13 +100,13 @@ func TestRunDeepPriorErrors(t *testing.T) {
 		msg  string
 	}{
 		{"wrong size", []string{"-method", "deep-deblur", "-o", out, big}, "28x28 gray"},
-		{"colour", []string{"-method", "deep-deblur-slack", "-o", out, colourDigit}, "colour"},
+		{"colour", []string{"-method", "deep-deblur-slack", "-o", out, colourDigit}, "with 3 channels"},
 		{"kernel size", []string{"-method", "deep-deblur", "-kernel-size", "9", "-o", out, digit}, "-kernel-size does not apply"},
 		{"selfdeblur flag", []string{"-method", "deep-deblur", "-preset", "paper", "-o", out, digit}, "-preset does not apply"},
 		{"negative restarts for selfdeblur", []string{"-kernel-size", "5", "-restarts", "-1", "-o", out, digit}, "-restarts -1"},
-		{"unknown method", []string{"-method", "magic", "-o", out, digit}, "unknown -method"},
-		{"negative steps", []string{"-method", "deep-deblur", "-iters", "-2", "-o", out, digit}, "must not be negative"},
-		{"prior kernel too large", []string{"-kernel-net", "prior", "-kernel-size", "31", "-o", out, big}, "larger than the kernel generator"},
+		{"unknown method", []string{"-method", "magic", "-o", out, digit}, `-method "magic"`},
+		{"negative steps", []string{"-method", "deep-deblur", "-iters", "-2", "-o", out, digit}, "-iters -2"},
+		{"prior kernel too large", []string{"-kernel-net", "prior", "-kernel-size", "31", "-o", out, big}, "-kernel-size 31: larger than the 27 px"},
 	} {
 		code, _, stderr := runCLI(tc.args...)
 		if code != 2 || !strings.Contains(stderr, tc.msg) {

@@ -11,10 +11,14 @@ import (
 	"maps"
 	"os"
 	"slices"
+	"strings"
+
+	"github.com/deblur/deblur"
 )
 
-// version is the release of this build; -ldflags "-X main.version=..." may set it.
-var version = "0.1.0-dev"
+// version is the release of this build: the library's, unless
+// -ldflags "-X main.version=..." sets another.
+var version = deblur.Version
 
 // command is one subcommand: it parses args (without the command name) and
 // runs. Errors wrapped as usageError exit with status 2, others with 1.
@@ -62,7 +66,8 @@ func mainWithArgs(env *cliEnv, args []string) int {
 	if err == nil {
 		return 0
 	}
-	fmt.Fprintln(env.stderr, "deblur:", err)
+	// Library errors name their package; the program's name says it once.
+	fmt.Fprintln(env.stderr, "deblur:", strings.TrimPrefix(err.Error(), "deblur: "))
 	var ue usageError
 	if errors.As(err, &ue) {
 		return 2

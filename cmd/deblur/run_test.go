@@ -1,7 +1,10 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
+	"image"
 	"math"
 	"os"
 	"path/filepath"
@@ -140,9 +143,17 @@ func TestRunErrors(t *testing.T) {
 	}{
 		{"no input", []string{"-kernel-size", "5"}, 2, "exactly one input"},
 		{"negative kernel size", []string{"-kernel-size", "-1", gray}, 2, "at least 3"},
-		{"negative estimate size", []string{"-estimate-size", "-1", gray}, 2, "-estimate-size"},
-		{"negative centre size", []string{"-centre-size", "-1", gray}, 2, "-centre-size"},
-		{"negative max estimate kernel", []string{"-max-estimate-kernel", "-1", gray}, 2, "-max-estimate-kernel"},
+		{"negative scale", []string{"-scale", "-1", gray}, 2, "-scale"},
+		{"negative iterations", []string{"-iters", "-5", gray}, 2, "-iters"},
+		{"negative restarts", []string{"-restarts", "-1", gray}, 2, "-restarts"},
+		{"negative learning rate", []string{"-lr-kernel", "-0.1", gray}, 2, "-lr-kernel -0.1"},
+		{"bad region", []string{"-region", "1,2,3", gray}, 2, "-region"},
+		{"region outside the image", []string{"-region", "10,10,60,20", "-o", out, gray}, 2, "-region (10,10)-(70,30): must lie within the 48x48 image"},
+		{"scale too large", []string{"-kernel-size", "9", "-scale", "8", "-o", out, gray}, 2, "-scale 8"},
+		{"region without a finish", []string{"-region", "0,0,20,20", "-finish", "none", "-o", out, gray}, 2, "-region"},
+		{"flag of another method", []string{"-method", "deep-deblur", "-kernel-size", "9", gray}, 2, "-kernel-size does not apply to -method deep-deblur"},
+		{"unknown method", []string{"-method", "magic", gray}, 2, "-method"},
+		{"bad loss", []string{"-loss", "code", gray}, 2, "loss"},
 		{"bad finish", []string{"-finish", "magic", gray}, 2, "magic"},
 		{"negative polish", []string{"-kernel-size", "5", "-polish", "-1", gray}, 2, "-polish"},
 		{"kernel size too small", []string{"-kernel-size", "2", gray}, 2, "at least 3"},
@@ -223,20 +234,40 @@ func TestDeconvCommandAndFinish(t *testing.T) {
 		t.Fatalf("run -finish: exit %d: %s", code, stderr)
 	}
 	data, _ := os.ReadFile(filepath.Join(dir, "fin.json"))
-	if !strings.Contains(string(data), `"nonblind_finish": "hyperlaplacian"`) || !strings.Contains(string(data), "every RGB channel") {
+	if !strings.Contains(string(data), `"finish": "hyperlaplacian"`) || !strings.Contains(string(data), "every RGB channel") {
 		t.Errorf("report does not record the finish: %s", data)
 	}
 }
 
-// TestRunAutoKernelSizeAndWindow: without -kernel-size the tool picks the
-// size from the estimation window (40x40 here: 9, with a 5 px frame for the
-// second restart), centres and trims the kernel, and
-// deconvolves every channel of the whole colour image (auto finish).
-func TestRunAutoKernelSizeAndWindow(t *testing.T) {
+// planReport is the part of the report the tests below read.
+type planReport struct {
+	Plan struct {
+		KernelSize       int                                   `json:"kernel_size"`
+		KernelSizeChosen bool                                  `json:"kernel_size_chosen"`
+		Region           struct{ Min, Max struct{ X, Y int } } `json:"region"`
+		RegionRule       string                                `json:"region_rule"`
+		Scale            int                                   `json:"scale"`
+		Frames           []int                                 `json:"frames"`
+		EstimateFrames   []int                                 `json:"estimate_frames"`
+		Finish           string                                `json:"finish"`
+		Trim             bool                                  `json:"trim"`
+	} `json:"plan"`
+	Color  string                      `json:"color"`
+	Kernel struct{ Width, Height int } `json:"kernel"`
+}
+
+// TestRunRegionScaleAndChosenSize: the flags reach the plan and the report
+// records it: without -kernel-size the size is chosen for the region
+// (40x40 here: 9, with a 5 px frame for the second fit) and the kernel
+// trimmed, every channel of the whole colour image is deconvolved (auto
+// finish); -scale 2 estimates a 19 px kernel as an 11 px one and resamples
+// it; -region whole takes the whole image.
+func TestRunRegionScaleAndChosenSize(t *testing.T) {
 	dir := t.TempDir()
 	_, colour := writeBlurry(t, dir)
 	out := filepath.Join(dir, "auto.png")
-	code, _, stderr := runCLI("-estimate-size", "40", "-iters", "6", "-width", "8", "-skip", "4", "-q", "-o", out, colour)
+	report := filepath.Join(dir, "auto.json")
+	code, _, stderr := runCLI("-region", "4,6,40,40", "-iters", "6", "-width", "8", "-skip", "4", "-q", "-o", out, colour)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -244,113 +275,82 @@ func TestRunAutoKernelSizeAndWindow(t *testing.T) {
 	if err != nil || im.W() != 48 || im.H() != 48 || im.IsGray() {
 		t.Fatalf("output image: %v", err)
 	}
-	var rep struct {
-		Auto     bool   `json:"kernel_size_auto"`
-		Window   []int  `json:"estimation_window"`
-		Scale    int    `json:"estimation_scale"`
-		Finish   string `json:"nonblind_finish"`
-		Colour   string `json:"colour"`
-		Settings struct {
-			KernelSize         int
-			RestartKernelSizes []int
-		} `json:"settings"`
-		Kernel struct{ Width, Height int } `json:"kernel"`
-	}
-	data := readReport(t, filepath.Join(dir, "auto.json"), &rep)
-	// The default preset's two restarts fit a 9 and a 5 px frame.
-	if !rep.Auto || rep.Settings.KernelSize != 9 || !slices.Equal(rep.Settings.RestartKernelSizes, []int{9, 5}) ||
-		rep.Kernel.Width < 3 || rep.Kernel.Height < 3 || len(rep.Window) != 4 ||
-		rep.Window[2] != 40 || rep.Window[3] != 40 || rep.Finish != "irls" || !strings.Contains(rep.Colour, "every RGB channel") ||
-		rep.Scale != 1 {
+	var rep planReport
+	data := readReport(t, report, &rep)
+	p := rep.Plan
+	if !p.KernelSizeChosen || p.KernelSize != 9 || !slices.Equal(p.Frames, []int{9, 5}) || !p.Trim ||
+		p.Region.Min.X != 4 || p.Region.Min.Y != 6 || p.Region.Max.X != 44 || p.Region.Max.Y != 46 || p.RegionRule != "given" ||
+		p.Finish != "irls" || !strings.Contains(rep.Color, "every RGB channel") || p.Scale != 1 || rep.Kernel.Width < 3 {
 		t.Errorf("report: %s", data)
 	}
 
-	// A 19 px kernel over -max-estimate-kernel 10 is estimated as an 11 px
-	// kernel on the image shrunk by 2 (24x24, inside the window size, so
-	// the window is the whole image) and comes back at 19 px (or more,
-	// once centred).
-	code, _, stderr = runCLI("-max-estimate-kernel", "10", "-kernel-size", "19", "-iters", "6", "-width", "8", "-skip", "4", "-q", "-o", out, colour)
+	code, _, stderr = runCLI("-scale", "2", "-kernel-size", "19", "-iters", "6", "-width", "8", "-skip", "4", "-q", "-o", out, colour)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	rep.Window = nil
-	data = readReport(t, filepath.Join(dir, "auto.json"), &rep)
-	if rep.Scale != 2 || rep.Kernel.Width < 19 || rep.Kernel.Height < 19 || len(rep.Window) != 4 || rep.Window[2] != 48 || rep.Window[3] != 48 {
+	rep = planReport{}
+	data = readReport(t, report, &rep)
+	if p := rep.Plan; p.Scale != 2 || !slices.Equal(p.EstimateFrames, []int{11, 11}) || rep.Kernel.Width < 19 || rep.Kernel.Height < 19 || p.Region.Max.X != 48 {
 		t.Errorf("shrunk estimate, report: %s", data)
 	}
-}
 
-// TestRunCentreWindow: with -kernel-size, an image within -estimate-size
-// but larger than -centre-size is estimated on its centred window, and the
-// report says so; without, on the whole image. The window runs
-// deblur.DefaultCentreIterations unless -iters is given.
-func TestRunCentreWindow(t *testing.T) {
-	dir := t.TempDir()
-	gray, _ := writeBlurry(t, dir)
-	out := filepath.Join(dir, "centre.png")
-	code, _, stderr := runCLI("-estimate-size", "60", "-centre-size", "32", "-kernel-size", "5", "-iters", "6", "-width", "8", "-skip", "4", "-q", "-o", out, gray)
+	code, _, stderr = runCLI("-region", "whole", "-kernel-size", "5", "-iters", "6", "-width", "8", "-skip", "4", "-q", "-o", out, colour)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	var rep struct {
-		Window     []int `json:"estimation_window"`
-		Iterations int   `json:"iterations"`
-	}
-	readReport(t, filepath.Join(dir, "centre.json"), &rep)
-	if !slices.Equal(rep.Window, []int{8, 8, 32, 32}) || rep.Iterations != 6 {
-		t.Errorf("report: window %v after %d iterations, want [8 8 32 32] after 6", rep.Window, rep.Iterations)
-	}
-	// Without -kernel-size the whole image is estimated (Region.ForAutoKernelSize).
-	code, _, stderr = runCLI("-estimate-size", "60", "-centre-size", "32", "-iters", "6", "-width", "8", "-skip", "4", "-q", "-o", out, gray)
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, stderr)
-	}
-	rep.Window = nil
-	readReport(t, filepath.Join(dir, "centre.json"), &rep)
-	if !slices.Equal(rep.Window, []int{0, 0, 48, 48}) {
-		t.Errorf("kernel size chosen: window %v, want the whole image [0 0 48 48]", rep.Window)
-	}
-	if r := commandRegion(320, 31, 200, 0); r.CentreIterations != deblur.DefaultCentreIterations || r != deblur.DefaultRegion() {
-		t.Errorf("default flags: region %+v, want %+v", r, deblur.DefaultRegion())
-	}
-	if r := commandRegion(320, 31, 200, 50); r.CentreIterations != 0 {
-		t.Errorf("-iters 50: the centre window runs %d iterations, want -iters' (0)", r.CentreIterations)
+	rep = planReport{}
+	data = readReport(t, report, &rep)
+	if p := rep.Plan; p.RegionRule != "given" || p.Region.Max.X != 48 || p.Region.Max.Y != 48 {
+		t.Errorf("-region whole, report: %s", data)
 	}
 }
 
-// TestRunGivenKernelSizeFrames: with -kernel-size the two restarts fit the
+// TestRunGivenKernelSizeFrames: with -kernel-size the two fits take the
 // generous frame (11 px for a 48x48 image) and the given one, and the kept
-// kernel is trimmed; when the generous frame would exceed
-// -max-estimate-kernel both fit the given frame.
+// kernel is trimmed.
 func TestRunGivenKernelSizeFrames(t *testing.T) {
 	dir := t.TempDir()
 	gray, _ := writeBlurry(t, dir)
 	out := filepath.Join(dir, "given.png")
-	var rep struct {
-		Settings struct {
-			KernelSize         int
-			RestartKernelSizes []int
-		} `json:"settings"`
-		Kernel struct{ Width, Height int } `json:"kernel"`
+	code, _, stderr := runCLI("-kernel-size", "5", "-iters", "6", "-width", "8", "-skip", "4", "-q", "-o", out, gray)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	for _, c := range []struct {
-		maxKernel string
-		size      int
-		frames    []int
-	}{
-		{"31", 11, []int{11, 5}},
-		{"10", 5, nil},
-	} {
-		code, _, stderr := runCLI("-kernel-size", "5", "-max-estimate-kernel", c.maxKernel, "-iters", "6", "-width", "8", "-skip", "4", "-q", "-o", out, gray)
-		if code != 0 {
-			t.Fatalf("exit %d: %s", code, stderr)
-		}
-		rep.Settings.RestartKernelSizes = nil
-		data := readReport(t, filepath.Join(dir, "given.json"), &rep)
-		if rep.Settings.KernelSize != c.size || !slices.Equal(rep.Settings.RestartKernelSizes, c.frames) ||
-			rep.Kernel.Width < 3 || rep.Kernel.Width > c.size+2 || rep.Kernel.Height < 3 || rep.Kernel.Height > c.size+2 {
-			t.Errorf("-max-estimate-kernel %s: report: %s", c.maxKernel, data)
-		}
+	var rep planReport
+	data := readReport(t, filepath.Join(dir, "given.json"), &rep)
+	if p := rep.Plan; p.KernelSize != 5 || p.KernelSizeChosen || !slices.Equal(p.Frames, []int{11, 5}) || !p.Trim ||
+		rep.Kernel.Width < 3 || rep.Kernel.Width > 13 || rep.Kernel.Height < 3 || rep.Kernel.Height > 13 {
+		t.Errorf("report: %s", data)
+	}
+}
+
+// TestRunMatchesLibrary: the command with no flags writes exactly the
+// pixels deblur.Deblur gives with nil options, and a second run the same.
+func TestRunMatchesLibrary(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the default preset twice")
+	}
+	dir := t.TempDir()
+	gray, _ := writeBlurry(t, dir)
+	out := filepath.Join(dir, "cmd.png")
+	if code, _, stderr := runCLI("-q", "-o", out, gray); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	img, err := imageio.ReadImage(gray, imageio.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := deblur.Deblur(context.Background(), img, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := imageio.ReadImage(out, imageio.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := got.(*image.Gray), res.Image.(*image.Gray)
+	if !bytes.Equal(a.Pix, b.Pix) {
+		t.Error("the command's pixels differ from deblur.Deblur(ctx, img, nil)")
 	}
 }
 

@@ -87,24 +87,33 @@ func runScore(env *cliEnv, args []string) error {
 		out.Scored = "gray"
 	}
 	if *estK != "" {
-		ek, err := readEstimatedKernel(*estK)
-		if err != nil {
+		if err := out.scoreKernel(*estK, *trueK); err != nil {
 			return err
 		}
-		tk, err := imageio.ReadKernel(*trueK)
-		if err != nil {
-			return err
-		}
-		kr, err := metrics.KernelError(ek, tk)
-		if err != nil {
-			return fmt.Errorf("score: %w", err)
-		}
-		out.KernelSSD, out.KernelNCC = &kr.SSD, &kr.NCC
-		out.KernelShift = &xyInt{kr.DX, kr.DY}
 	}
 	enc := json.NewEncoder(env.stdout)
 	if err := enc.Encode(out); err != nil {
 		return fmt.Errorf("score: writing result: %w", err)
 	}
+	return nil
+}
+
+// scoreKernel adds the accuracy of the estimated kernel in estPath against
+// the true kernel in truePath.
+func (out *scoreOutput) scoreKernel(estPath, truePath string) error {
+	ek, err := readEstimatedKernel(estPath)
+	if err != nil {
+		return err
+	}
+	tk, err := imageio.ReadKernel(truePath)
+	if err != nil {
+		return err
+	}
+	kr, err := metrics.KernelError(ek, tk)
+	if err != nil {
+		return fmt.Errorf("score: %w", err)
+	}
+	out.KernelSSD, out.KernelNCC = &kr.SSD, &kr.NCC
+	out.KernelShift = &xyInt{kr.DX, kr.DY}
 	return nil
 }

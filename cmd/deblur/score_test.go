@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/deblur/deblur"
 	"github.com/deblur/deblur/imageio"
 	"github.com/deblur/deblur/plane"
 )
@@ -155,7 +156,7 @@ func TestScoreReadsRunKernelOutputs(t *testing.T) {
 	if err := imageio.WritePNG(p("k3.png"), imageio.NewGray(k), imageio.Depth16); err != nil {
 		t.Fatal(err)
 	}
-	b, err := json.Marshal(map[string]any{"kernel": newKernelReport(k)})
+	b, err := json.Marshal(map[string]any{"kernel": deblur.NewKernel(k)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -168,7 +169,7 @@ func TestScoreReadsRunKernelOutputs(t *testing.T) {
 	if err := imageio.WriteKernelPNG(p("trim.png"), trimmed, kernelScale(5)); err != nil {
 		t.Fatal(err)
 	}
-	if b, err = json.Marshal(map[string]any{"kernel": newKernelReport(trimmed)}); err != nil {
+	if b, err = json.Marshal(map[string]any{"kernel": deblur.NewKernel(trimmed)}); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(p("trim.json"), b, 0o644); err != nil {

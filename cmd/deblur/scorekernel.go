@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/deblur/deblur"
 	"github.com/deblur/deblur/imageio"
 	"github.com/deblur/deblur/plane"
 )
@@ -22,7 +23,7 @@ func readEstimatedKernel(path string) (*plane.Plane, error) {
 			return nil, err
 		}
 		var r struct {
-			Kernel kernelReport `json:"kernel"`
+			Kernel deblur.Kernel `json:"kernel"`
 		}
 		if err := json.Unmarshal(b, &r); err != nil {
 			return nil, fmt.Errorf("%s: %w", path, err)

@@ -4,6 +4,8 @@ import (
 	"flag"
 	"fmt"
 	"runtime"
+
+	"github.com/deblur/deblur"
 )
 
 func runVersion(env *cliEnv, args []string) error {
@@ -13,6 +15,6 @@ func runVersion(env *cliEnv, args []string) error {
 		return usageError{err}
 	}
 	fmt.Fprintf(env.stdout, "deblur %s (%s, %s/%s)\n", version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
-	fmt.Fprintf(env.stdout, "gemm backend: %s\n", backendName())
+	fmt.Fprintf(env.stdout, "gemm backend: %s\n", deblur.Backend())
 	return nil
 }
