@@ -7,13 +7,13 @@ import (
 	"image"
 	"image/color"
 	"math"
-	"path/filepath"
 	"slices"
 	"testing"
 
 	"github.com/deblur/deblur/blur"
 	"github.com/deblur/deblur/deconv"
 	"github.com/deblur/deblur/imageio"
+	"github.com/deblur/deblur/internal/testfiles"
 	"github.com/deblur/deblur/kernel"
 	"github.com/deblur/deblur/metrics"
 	"github.com/deblur/deblur/plane"
@@ -41,9 +41,9 @@ func lShapeKernel() *plane.Plane {
 // k ('valid') and returns the sharp and blurry images of size w x h.
 func colourCase(t *testing.T, w, h int, k *plane.Plane) (sharp, blurry *imageio.Image) {
 	t.Helper()
-	im, err := imageio.Read(filepath.Join("..", "shared", "data", "levin", "gt", "im2.png"))
+	im, err := imageio.Read(testfiles.Path("levin", "gt", "im2.png"))
 	if err != nil {
-		t.Skipf("Levin data not available: %v", err)
+		t.Fatal(err)
 	}
 	ext := im.Channels[0].Crop(20, 20, w+k.W-1, h+k.H-1)
 	sharp, blurry = &imageio.Image{}, &imageio.Image{}

@@ -1,6 +1,7 @@
 package deblur
 
 import (
+	"encoding/json"
 	"fmt"
 	"image"
 	"runtime"
@@ -54,7 +55,7 @@ type Plan struct {
 	// top-left corner, and RegionRule why: "given", "whole", "center"
 	// (the centred square of a small image) or "informative" (the square
 	// with the most edges in both directions, no saturated pixels).
-	Region     image.Rectangle `json:"region"`
+	Region     image.Rectangle `json:"-"`
 	RegionRule string          `json:"region_rule"`
 	// Scale is the factor the region is shrunk by for the estimation.
 	Scale int `json:"scale"`
@@ -79,6 +80,16 @@ type Plan struct {
 
 	finish deconv.Deconvolver
 	method blind.Estimator
+}
+
+// MarshalJSON writes the plan with its region as [x, y, width, height].
+func (p *Plan) MarshalJSON() ([]byte, error) {
+	type plain Plan
+	r := p.Region
+	return json.Marshal(struct {
+		*plain
+		Region [4]int `json:"region"`
+	}{(*plain)(p), [4]int{r.Min.X, r.Min.Y, r.Dx(), r.Dy()}})
 }
 
 // NewPlan returns the plan Deblur follows for img with opts (nil: the

@@ -9,20 +9,17 @@ import (
 
 	"github.com/deblur/deblur/blur"
 	"github.com/deblur/deblur/imageio"
+	"github.com/deblur/deblur/internal/testfiles"
 	"github.com/deblur/deblur/metrics"
 	"github.com/deblur/deblur/plane"
 )
 
-// dataRoot is the shared data folder as seen from this package's directory.
-const dataRoot = "../../shared/data"
+// dataRoot is the shared data folder.
+var dataRoot = testfiles.SharedRoot()
 
 func needData(t *testing.T, sub string) string {
 	t.Helper()
-	dir := filepath.Join(dataRoot, sub)
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("shared data not available: %v", err)
-	}
-	return dir
+	return testfiles.Shared(t, sub)
 }
 
 func TestLevinCases(t *testing.T) {

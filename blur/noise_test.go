@@ -8,6 +8,7 @@ import (
 	"os"
 	"testing"
 
+	"github.com/deblur/deblur/internal/testfiles"
 	"github.com/deblur/deblur/plane"
 )
 
@@ -72,7 +73,7 @@ func TestEstimateNoiseSynthetic(t *testing.T) {
 }
 
 func TestEstimateNoiseLevinImage(t *testing.T) {
-	sharp := loadGray(t, "../../shared/data/levin/gt/im1.png")
+	sharp := loadGray(t, testfiles.Path("levin", "gt", "im1.png"))
 	k := plane.New(9, 9)
 	for i := range k.Pix {
 		k.Pix[i] = 1.0 / 81
@@ -84,13 +85,12 @@ func TestEstimateNoiseLevinImage(t *testing.T) {
 	checkSigma(t, "levin im1 blurred", blurred, 0.10)
 }
 
-// loadGray reads an 8-bit gray PNG into a plane with values in [0, 1],
-// skipping the test when the shared data is missing.
+// loadGray reads an 8-bit gray PNG into a plane with values in [0, 1].
 func loadGray(t *testing.T, path string) *plane.Plane {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
-		t.Skipf("shared data missing: %v", err)
+		t.Fatal(err)
 	}
 	defer f.Close()
 	img, err := png.Decode(f)

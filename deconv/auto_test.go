@@ -145,3 +145,26 @@ func TestResultIndependentOfCores(t *testing.T) {
 		}
 	}
 }
+
+// TestLookupSettings: a name with settings gives the named method with
+// those fields replaced; bad settings are errors naming them.
+func TestLookupSettings(t *testing.T) {
+	d, err := Lookup("irls:lambda=1e-3,outer=4,boundary=circular")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (IRLS{Lambda: 1e-3, Outer: 4, Model: Model{Boundary: BoundaryCircular}}); d != want {
+		t.Errorf("got %+v, want %+v", d, want)
+	}
+	if d, err := Lookup("hl-fast:cgiter=7"); err != nil || d != (HyperLaplacian{CGIter: 7}) {
+		t.Errorf("hl-fast:cgiter=7: %+v, %v", d, err)
+	}
+	if Name(d) == "irls" {
+		t.Error("a changed method is named as the default one")
+	}
+	for _, bad := range []string{"irls:lambda", "irls:lambda=x", "irls:nope=1", "wiener:boundary=twisted", "irls:outer=1.5", "magic:lambda=1"} {
+		if _, err := Lookup(bad); err == nil {
+			t.Errorf("%s: no error", bad)
+		}
+	}
+}

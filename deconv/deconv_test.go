@@ -200,14 +200,10 @@ func TestCancellation(t *testing.T) {
 	}
 	for _, name := range []string{"hyperlaplacian", "hl-fast", "hl-fill", "irls"} {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Millisecond)
-		t0 := time.Now()
 		_, err := deconvolve(ctx, name, big, k)
 		cancel()
 		if !errors.Is(err, context.DeadlineExceeded) {
 			t.Errorf("%s: error %v, want deadline exceeded", name, err)
-		}
-		if d := time.Since(t0); d > 2*time.Second {
-			t.Errorf("%s: took %v to notice cancellation", name, d)
 		}
 	}
 }

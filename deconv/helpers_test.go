@@ -2,27 +2,23 @@ package deconv
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io/fs"
 	"math"
 	"testing"
 
 	"github.com/deblur/deblur/imageio"
+	"github.com/deblur/deblur/internal/testfiles"
 	"github.com/deblur/deblur/metrics"
 	"github.com/deblur/deblur/plane"
 )
 
-const levinDir = "../../shared/data/levin"
+// levinDir holds the Levin images the tests use (the repository's testdata).
+var levinDir = testfiles.Path("levin")
 
-// loadGray reads a gray image as a plane with values in [0, 1], skipping the
-// test when the shared data is missing.
+// loadGray reads a gray image as a plane with values in [0, 1].
 func loadGray(tb testing.TB, path string) *plane.Plane {
 	tb.Helper()
 	im, err := imageio.Read(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		tb.Skipf("shared data missing: %v", err)
-	}
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -35,9 +31,6 @@ func loadGray(tb testing.TB, path string) *plane.Plane {
 func levinKernel(tb testing.TB, j int) *plane.Plane {
 	tb.Helper()
 	k, err := imageio.ReadKernel(fmt.Sprintf("%s/gt/kernel%d.png", levinDir, j))
-	if errors.Is(err, fs.ErrNotExist) {
-		tb.Skipf("shared data missing: %v", err)
-	}
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -3,8 +3,6 @@ package deconv
 import (
 	"context"
 	"fmt"
-	"os"
-	"strings"
 	"testing"
 	"time"
 
@@ -80,33 +78,6 @@ func all(n int) []int {
 		s[i] = i + 1
 	}
 	return s
-}
-
-// TestLevinFull measures every method on all 32 Levin images with the true
-// kernels. It runs only when DEBLUR_LEVIN_FULL is set (it takes minutes);
-// DEBLUR_LEVIN_METHODS may list a comma-separated subset of method names.
-func TestLevinFull(t *testing.T) {
-	if os.Getenv("DEBLUR_LEVIN_FULL") == "" {
-		t.Skip("set DEBLUR_LEVIN_FULL=1 to run the 32-image Levin measurement")
-	}
-	cs := levinCases(t, all(4), all(8))
-	names := Methods()
-	if s := os.Getenv("DEBLUR_LEVIN_METHODS"); s != "" {
-		names = strings.Split(s, ",")
-	}
-	for _, name := range names {
-		m, err := Lookup(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		mean, secs, per := levinRun(t, cs, m)
-		t.Logf("%-16s mean aligned PSNR %.2f dB over %d images, %.2f s/image", name, mean, len(cs), secs)
-		var b strings.Builder
-		for n, c := range cs {
-			fmt.Fprintf(&b, " %d/%d:%.2f", c.i, c.j, per[n])
-		}
-		t.Logf("%-16s per image (im/kernel:dB)%s", name, b.String())
-	}
 }
 
 // BenchmarkMethods times one solve of every method on Levin im1_kernel4

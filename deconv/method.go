@@ -3,7 +3,10 @@ package deconv
 import (
 	"context"
 	"fmt"
+	"math"
 	"reflect"
+	"strconv"
+	"strings"
 
 	"github.com/deblur/deblur/plane"
 )
@@ -76,7 +79,11 @@ func Methods() []string {
 	return names
 }
 
-// Lookup returns the method called name:
+// Lookup returns the method called name, optionally followed by settings
+// that replace the named method's: "NAME:key=value,key=value", where a key
+// is a numeric field of the method's type in lower case (lambda, alpha,
+// cgiter, outer, fill, ...) or "boundary" (valid, reflect, smooth or
+// circular); e.g. "irls:lambda=1e-3,outer=4". The names:
 //
 //	wiener          Wiener{}: quadratic gradient prior, valid boundary model
 //	wiener-reflect  Wiener with BoundaryReflect (for comparison)
@@ -95,12 +102,80 @@ func Methods() []string {
 //	irls-circular   IRLS, BoundaryCircular
 //	auto            Auto{}: the method ForSize picks for the size of y
 func Lookup(name string) (Deconvolver, error) {
+	base, settings, _ := strings.Cut(name, ":")
 	for _, m := range named() {
-		if m.name == name {
-			return m.d, nil
+		if m.name == base {
+			if settings == "" {
+				return m.d, nil
+			}
+			return withSettings(m.d, settings)
 		}
 	}
-	return nil, fmt.Errorf("deconv: unknown method %q (have %v)", name, Methods())
+	return nil, fmt.Errorf("deconv: unknown method %q (have %v)", base, Methods())
+}
+
+// withSettings returns d with the comma-separated key=value settings
+// applied to its fields (see Lookup).
+func withSettings(d Deconvolver, settings string) (Deconvolver, error) {
+	v := reflect.New(reflect.TypeOf(d)).Elem()
+	v.Set(reflect.ValueOf(d))
+	for _, kv := range strings.Split(settings, ",") {
+		key, val, ok := strings.Cut(kv, "=")
+		key = strings.ToLower(strings.TrimSpace(key))
+		if !ok || key == "" {
+			return nil, fmt.Errorf("deconv: setting %q: want key=value", kv)
+		}
+		if err := setField(v, key, strings.TrimSpace(val)); err != nil {
+			return nil, fmt.Errorf("deconv: %T setting %q: %w", d, kv, err)
+		}
+	}
+	return v.Interface().(Deconvolver), nil
+}
+
+// setField sets the numeric field of struct v (or of its embedded Model)
+// whose lower-case name is key, or the boundary model.
+func setField(v reflect.Value, key, val string) error {
+	if key == "boundary" {
+		m := v.FieldByName("Model")
+		for b := BoundaryValid; b <= BoundarySmooth; b++ {
+			if m.IsValid() && b.String() == val {
+				m.FieldByName("Boundary").Set(reflect.ValueOf(b))
+				return nil
+			}
+		}
+		return fmt.Errorf("want valid, reflect, smooth or circular")
+	}
+	for i := range v.NumField() {
+		f := v.Field(i)
+		if strings.ToLower(v.Type().Field(i).Name) != key {
+			continue
+		}
+		switch f.Kind() {
+		case reflect.Float64:
+			x, err := strconv.ParseFloat(val, 64)
+			if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
+				return fmt.Errorf("want a number")
+			}
+			f.SetFloat(x)
+			return nil
+		case reflect.Int:
+			n, err := strconv.Atoi(val)
+			if err != nil {
+				return fmt.Errorf("want an integer")
+			}
+			f.SetInt(int64(n))
+			return nil
+		case reflect.Bool:
+			b, err := strconv.ParseBool(val)
+			if err != nil {
+				return fmt.Errorf("want true or false")
+			}
+			f.SetBool(b)
+			return nil
+		}
+		break
+	}
+	return fmt.Errorf("no numeric setting %q", key)
 }
 
 // Name returns the name Lookup gives d under, or, for settings of its own,

@@ -129,7 +129,7 @@ func areaWeights(n, m int) [][]tap {
 // SynthKernels draws n camera-shake kernels from trajectory.Default() (28x28,
 // 100 samples, anxiety 0.01, lengths uniform in 5..28 px) with rng and
 // returns them scaled to a peak of 1 as N x 1 x 28 x 28: KernelVAE's
-// training data (see PeakNormalise).
+// training data (see PeakNormalize).
 func SynthKernels(rng *rand.Rand, n int) (*tensor.Tensor, error) {
 	p := trajectory.Default()
 	if p.Size != KernelSize {
@@ -151,5 +151,5 @@ func SynthKernels(rng *rand.Rand, n int) (*tensor.Tensor, error) {
 			dst[j] = float32(v)
 		}
 	}
-	return PeakNormalise(out), nil
+	return PeakNormalize(out), nil
 }

@@ -51,7 +51,7 @@ const evalMax = 10000
 // e ~ N(0, I) (the reparameterisation). The reconstruction term is the
 // binary cross-entropy of the logits for DigitVAE (data in [0, 1]) and a
 // weighted squared error for KernelVAE (data scaled to a peak of 1, see
-// PeakNormalise). heldOut (may be nil) is only evaluated, at the end.
+// PeakNormalize). heldOut (may be nil) is only evaluated, at the end.
 //
 // A cancelled ctx stops after the current step with ctx.Err(); the models
 // keep the weights reached and, with opt.Checkpoint set, a checkpoint is
@@ -164,10 +164,10 @@ func firstSamples(data *tensor.Tensor, k int) *tensor.Tensor {
 	return tensor.FromData(data.Data[:k*per], shape...)
 }
 
-// PeakNormalise returns kernels (N x 1 x 28 x 28) each divided by its
+// PeakNormalize returns kernels (N x 1 x 28 x 28) each divided by its
 // largest value, the scaling KernelVAE is trained on; an all-zero kernel
 // stays zero.
-func PeakNormalise(kernels *tensor.Tensor) *tensor.Tensor {
+func PeakNormalize(kernels *tensor.Tensor) *tensor.Tensor {
 	out := kernels.Clone()
 	n := out.Dim(0)
 	per := out.Len() / max(n, 1)

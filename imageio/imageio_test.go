@@ -113,7 +113,7 @@ func TestToImageClampsAndRounds(t *testing.T) {
 	}
 }
 
-func TestPaletteGrayAndColour(t *testing.T) {
+func TestPaletteGrayAndColor(t *testing.T) {
 	grayPal := color.Palette{color.Gray{0}, color.Gray{100}, color.Gray{255}}
 	pi := image.NewPaletted(image.Rect(0, 0, 3, 1), grayPal)
 	pi.Pix = []uint8{2, 1, 0}

@@ -3,10 +3,10 @@ package imageio
 import (
 	"image"
 	"math"
-	"os"
 	"path/filepath"
 	"testing"
 
+	"github.com/deblur/deblur/internal/testfiles"
 	"github.com/deblur/deblur/plane"
 )
 
@@ -70,12 +70,8 @@ func TestKernelImageAndReadKernel(t *testing.T) {
 	}
 }
 
-func TestSharedData(t *testing.T) {
-	data := "../../shared/data"
-	if _, err := os.Stat(data); err != nil {
-		t.Skip("shared data not present")
-	}
-	im, err := Read(filepath.Join(data, "levin/gt/im1.png"))
+func TestBenchmarkData(t *testing.T) {
+	im, err := Read(testfiles.Path("levin", "gt", "im1.png"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,7 +79,7 @@ func TestSharedData(t *testing.T) {
 		t.Fatalf("levin im1: %d channels %dx%d", len(im.Channels), im.W(), im.H())
 	}
 	for i, size := range []int{19, 17, 15, 27, 13, 21, 23, 23} {
-		k, err := ReadKernel(filepath.Join(data, "levin/gt", "kernel"+string(rune('1'+i))+".png"))
+		k, err := ReadKernel(testfiles.Path("levin", "gt", "kernel"+string(rune('1'+i))+".png"))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -91,15 +87,15 @@ func TestSharedData(t *testing.T) {
 			t.Fatalf("kernel %d: %dx%d sum %v", i+1, k.W, k.H, k.Sum())
 		}
 	}
-	k, err := ReadKernel(filepath.Join(data, "lai/kernels/kernel_04.png"))
+	k, err := ReadKernel(filepath.Join(testfiles.Shared(t, "lai"), "kernels", "kernel_04.png"))
 	if err != nil || k.W != 75 || math.Abs(k.Sum()-1) > 1e-12 {
 		t.Fatalf("lai kernel 4: %v", err)
 	}
-	im, err = Read(filepath.Join(data, "lai/sharp/manmade_01.png"))
+	im, err = Read(filepath.Join(testfiles.Shared(t, "lai"), "sharp", "manmade_01.png"))
 	if err != nil || len(im.Channels) != 3 || im.W() != 1024 || im.H() != 680 {
 		t.Fatalf("lai manmade_01: %v", err)
 	}
-	im, err = Read(filepath.Join(data, "real/fishes.jpg"))
+	im, err = Read(filepath.Join(testfiles.Shared(t, "real"), "fishes.jpg"))
 	if err != nil || len(im.Channels) != 3 {
 		t.Fatalf("fishes.jpg: %v", err)
 	}

@@ -3,12 +3,11 @@ package metrics
 import (
 	"math"
 	"math/rand/v2"
-	"os"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/deblur/deblur/imageio"
+	"github.com/deblur/deblur/internal/testfiles"
 	"github.com/deblur/deblur/plane"
 )
 
@@ -166,10 +165,7 @@ func bruteForce(est, gt *plane.Plane, p Protocol) (dx, dy, best float64) {
 }
 
 func TestMatchesBruteForceOnLevin(t *testing.T) {
-	dir := "../../shared/data/levin"
-	if _, err := os.Stat(dir); err != nil {
-		t.Skip("shared data not present")
-	}
+	dir := testfiles.Path("levin")
 	if testing.Short() {
 		t.Skip("brute force takes a few seconds")
 	}
@@ -220,20 +216,6 @@ func TestProtocolAndSizeErrors(t *testing.T) {
 	}
 	if _, err := Score(texture(40, 41, 1), texture(40, 41, 2), Standard()); err == nil {
 		t.Error("40x41 (10 px wide region) scored")
-	}
-}
-
-func TestScoreSpeed255(t *testing.T) {
-	gt := texture(255, 255, 8)
-	est := texture(255, 255, 9)
-	start := time.Now()
-	if _, err := Score(est, gt, Standard()); err != nil {
-		t.Fatal(err)
-	}
-	el := time.Since(start)
-	t.Logf("aligned score of 255x255: %v", el)
-	if el > 2*time.Second && !testing.Short() {
-		t.Fatalf("aligned score of 255x255 took %v", el)
 	}
 }
 

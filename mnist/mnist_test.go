@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/deblur/deblur/internal/testfiles"
 )
 
 // idxImages encodes n images of h x w bytes (pixel i has value i % 256).
@@ -77,7 +79,7 @@ func TestReadRejectsBadInput(t *testing.T) {
 // 10,000 labelled digits (about 1,000 per class: 863 to 1,127), split
 // 9,000 / 1,000.
 func TestReadDirShared(t *testing.T) {
-	dir := filepath.Join("..", "..", "shared", "data", "mnist")
+	dir := testfiles.Shared(t, "mnist")
 	if _, err := os.Stat(dir); err != nil {
 		t.Skip("no MNIST data:", err)
 	}

@@ -149,3 +149,17 @@ func (p *Plane) Shrink(f int) *Plane {
 	}
 	return q
 }
+
+// TileMirror returns a w x h plane filled with p repeated by mirror
+// reflection (MirrorIndex in both directions), p itself at the top left:
+// a larger picture made from a smaller one without seams.
+func (p *Plane) TileMirror(w, h int) *Plane {
+	q := New(w, h)
+	for j := range h {
+		sy := MirrorIndex(j, p.H)
+		for i := range w {
+			q.Pix[j*w+i] = p.Pix[sy*p.W+MirrorIndex(i, p.W)]
+		}
+	}
+	return q
+}

@@ -46,3 +46,14 @@ func TestShrinkAveragesBlocks(t *testing.T) {
 		t.Error("factor 1 should return the plane itself")
 	}
 }
+
+func TestTileMirror(t *testing.T) {
+	p, _ := FromSlice(2, 2, []float64{1, 2, 3, 4})
+	q := p.TileMirror(5, 3)
+	want := []float64{1, 2, 2, 1, 1, 3, 4, 4, 3, 3, 3, 4, 4, 3, 3}
+	for i, v := range want {
+		if q.Pix[i] != v {
+			t.Fatalf("tiled %v, want %v", q.Pix, want)
+		}
+	}
+}

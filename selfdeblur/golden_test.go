@@ -10,12 +10,13 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/deblur/deblur/internal/testfiles"
 	"github.com/deblur/deblur/nn"
 	"github.com/deblur/deblur/tensor"
 )
 
 // golden is the reference computed by the authors' PyTorch networks
-// (../shared/data/golden/README.md).
+// (testdata/README.md).
 type golden struct {
 	H, W, K int
 	Scalars struct {
@@ -35,10 +36,10 @@ type golden struct {
 
 func loadGolden(t *testing.T) *golden {
 	t.Helper()
-	dir := filepath.Join("..", "..", "shared", "data", "golden")
+	dir := testfiles.Path("golden")
 	js, err := os.ReadFile(filepath.Join(dir, "selfdeblur_small.json"))
 	if err != nil {
-		t.Skipf("golden data not available: %v", err)
+		t.Fatal(err)
 	}
 	bin, err := os.ReadFile(filepath.Join(dir, "selfdeblur_small.bin"))
 	if err != nil {

@@ -5,11 +5,11 @@ import (
 	"context"
 	"encoding/binary"
 	"math"
-	"path/filepath"
 	"testing"
 
 	"github.com/deblur/deblur/blur"
 	"github.com/deblur/deblur/imageio"
+	"github.com/deblur/deblur/internal/testfiles"
 	"github.com/deblur/deblur/metrics"
 	"github.com/deblur/deblur/plane"
 )
@@ -36,7 +36,7 @@ func motionKernel9() *plane.Plane {
 // that corresponds to the blurry image and the blurry image.
 func syntheticCase(t *testing.T, size int, k *plane.Plane) (sharp, blurry *plane.Plane) {
 	t.Helper()
-	im, err := imageio.Read(filepath.Join("..", "..", "shared", "data", "levin", "gt", "im2.png"))
+	im, err := imageio.Read(testfiles.Path("levin", "gt", "im2.png"))
 	if err != nil {
 		t.Skipf("Levin data not available: %v", err)
 	}

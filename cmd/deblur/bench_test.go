@@ -5,9 +5,13 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/deblur/deblur/internal/testfiles"
 )
 
-const testDataRoot = "../../../shared/data"
+// testDataRoot is the shared data folder (tests that need it call
+// testfiles.Shared first).
+var testDataRoot = testfiles.SharedRoot()
 
 func TestBenchUsageErrors(t *testing.T) {
 	for _, args := range [][]string{
@@ -42,9 +46,7 @@ func TestBenchUsageErrors(t *testing.T) {
 }
 
 func TestBenchLevinResumes(t *testing.T) {
-	if _, err := os.Stat(filepath.Join(testDataRoot, "levin")); err != nil {
-		t.Skipf("shared data not available: %v", err)
-	}
+	testfiles.Shared(t, "levin")
 	out := t.TempDir()
 	args := []string{"bench", "levin", "-method", "blurry,known-kernel+wiener-reflect", "-limit", "2", "-out", out, "-data", testDataRoot}
 	code, _, stderr := runCLI(args...)

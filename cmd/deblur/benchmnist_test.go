@@ -7,13 +7,13 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/deblur/deblur/internal/testfiles"
 )
 
 func needMNIST(t *testing.T) {
 	t.Helper()
-	if _, err := os.Stat(filepath.Join(testDataRoot, "mnist")); err != nil {
-		t.Skipf("shared data not available: %v", err)
-	}
+	testfiles.Shared(t, "mnist")
 }
 
 func TestBenchMNISTUsageErrors(t *testing.T) {

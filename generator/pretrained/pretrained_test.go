@@ -4,11 +4,11 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
-	"path/filepath"
 	"sort"
 	"testing"
 
 	"github.com/deblur/deblur/generator"
+	"github.com/deblur/deblur/internal/testfiles"
 	"github.com/deblur/deblur/mnist"
 	"github.com/deblur/deblur/nn"
 	"github.com/deblur/deblur/tensor"
@@ -144,7 +144,7 @@ func TestPretrainedDigitVAE(t *testing.T) {
 		t.Errorf("samples' mean intensity %.3f (MNIST: 0.13)", avg)
 	}
 
-	dir := filepath.Join("..", "..", "..", "shared", "data", "mnist")
+	dir := testfiles.Shared(t, "mnist")
 	if _, err := os.Stat(dir); err != nil {
 		t.Skip("no MNIST data:", err)
 	}
