@@ -207,9 +207,6 @@ func runGolden(t *testing.T, g *golden, jitter float64, seed uint64) *goldenRun 
 // round-off into full-size steps of arbitrary sign, their Adam updates are
 // only bounded by 3 x lr.
 func TestGoldenSelfDeblur(t *testing.T) {
-	if testing.Short() {
-		t.Skip("golden comparison runs the network 3 times")
-	}
 	g := loadGolden(t)
 	base := runGolden(t, g, 0, 0)
 	j1, j2 := runGolden(t, g, 1e-7, 1), runGolden(t, g, 1e-7, 2)
