@@ -60,7 +60,7 @@ type Dataset struct {
 	Name  string
 	cases []Case
 	// score compares an estimate with the ground truth (gray or luma
-	// planes); nil means the protocol of docs/evaluation.md
+	// planes); nil means the benchmarks' protocol (metrics.Standard)
 	// (metrics.Standard).
 	score func(est, gt *plane.Plane) (metrics.Result, error)
 	// summary renders summary.md from the results of every method (total

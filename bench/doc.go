@@ -3,7 +3,7 @@
 // synthesises the MNIST benchmark of the deep-generative-priors method
 // (held-out digits, held-out synthetic kernels, circular blur), as cases
 // with their ground truth, runs a method over them, scores every result
-// with the dataset's protocol (docs/evaluation.md, or the circular-shift
+// with the dataset's protocol (docs/results.md, "Protocol"; or the circular-shift
 // protocol of MNIST; package metrics), and writes per-case outputs,
 // results.csv, results.json and a Markdown summary that sets the measured
 // rows next to the published ones. Sweeps run methods over one dataset per

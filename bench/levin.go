@@ -11,7 +11,7 @@ import (
 
 // levinSizes are the kernel sizes the SelfDeblur authors used on the Levin
 // benchmark for kernels 1..8 (the true kernels are 19, 17, 15, 27, 13, 21,
-// 23 and 23 pixels; docs/selfdeblur.md, "Kernel size").
+// 23 and 23 pixels).
 var levinSizes = [8]int{17, 15, 13, 27, 11, 19, 21, 21}
 
 // LevinKernelSize returns the kernel size SelfDeblur used for Levin kernel
@@ -24,8 +24,8 @@ func LevinKernelSize(j int) int {
 }
 
 // levinRotated reports whether the stored PNG of Levin kernel j must be
-// rotated by 180 degrees to give the convolution kernel. Per the data
-// README, checked by re-blurring the ground truth (TestLevinOrientation),
+// rotated by 180 degrees to give the convolution kernel. Checked by
+// re-blurring the ground truth (TestLevinOrientation),
 // that holds for kernels 1, 2, 3, 5, 6 and 7; kernels 4 and 8 are stored as
 // convolution kernels.
 func levinRotated(j int) bool { return j != 4 && j != 8 }

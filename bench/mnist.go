@@ -90,7 +90,7 @@ func (o MNISTOptions) validate() error {
 // whenever a case loads. Scoring: the estimate is aligned by the best
 // integer circular shift within +-MNISTMaxShift px (the circular model
 // determines a blind estimate only up to such a shift; the 15-px border of
-// docs/evaluation.md does not fit 28x28 images), then PSNR (peak 1) and
+// the benchmarks' protocol does not fit 28x28 images), then PSNR (peak 1) and
 // SSIM on the whole 28x28 image (metrics.ScoreCircular).
 func MNIST(dir string, o MNISTOptions) (*Dataset, error) {
 	if err := o.validate(); err != nil {

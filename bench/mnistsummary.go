@@ -9,7 +9,7 @@ import (
 )
 
 // SVHNRow is a row of the SVHN column of Table 1 of Asim et al. (80 test
-// images, 1 % noise), copied from docs/deep-generative-priors.md.
+// images, 1 % noise).
 type SVHNRow struct {
 	Method     string
 	PSNR, SSIM float64 // NaN where not given
@@ -97,8 +97,8 @@ random stream "mnist", not the kernel generator's training stream), plus
 Gaussian noise of standard deviation %g, clipped to [0, 1]. SelfDeblur rows
 get a %dx%d kernel. Scoring: each output is aligned to the sharp digit by
 the best integer circular shift within +-%d px (the circular model fixes a
-blind estimate only up to such a shift; the 15-px border of
-docs/evaluation.md does not fit 28x28 images), then PSNR (peak 1) and SSIM
+blind estimate only up to such a shift; the 15-px border of the
+benchmarks' protocol does not fit 28x28 images), then PSNR (peak 1) and SSIM
 (Wang et al., 11x11 Gaussian window, 'valid') on the whole image. Kernel
 NCC: metrics.KernelError against the true kernel (best integer shift).
 Times: wall seconds per digit.

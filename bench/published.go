@@ -1,7 +1,7 @@
 package bench
 
 // LevinRow is a row of Table 3 of the SelfDeblur paper (Levin et al.
-// benchmark, 32 images), copied from docs/selfdeblur.md.
+// benchmark, 32 images).
 type LevinRow struct {
 	Method     string
 	PSNR, SSIM float64
@@ -30,7 +30,7 @@ func PublishedLevin() []LevinRow {
 type PSNRSSIM struct{ PSNR, SSIM float64 }
 
 // LaiRow is a method's column of Table 4 of the SelfDeblur paper (Lai et
-// al. synthetic set, PSNR/SSIM on luma), copied from docs/selfdeblur.md.
+// al. synthetic set, PSNR/SSIM on luma).
 type LaiRow struct {
 	Method string
 	// ByCategory follows LaiCategories.

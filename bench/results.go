@@ -16,7 +16,7 @@ import (
 )
 
 // CaseResult is the score of one method on one case. Metrics follow
-// docs/evaluation.md: shift-aligned, 15-px border, on luma for colour.
+// the benchmarks' protocol: shift-aligned, 15-px border, on luma for colour.
 type CaseResult struct {
 	Case     string `json:"case"`
 	Category string `json:"category,omitempty"`

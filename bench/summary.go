@@ -173,9 +173,9 @@ func LaiSummary(byMethod map[string][]CaseResult) string {
 
 // notes explains the measured rows under every summary table.
 var notes = `
-Published rows: the SelfDeblur paper (Ren et al., CVPR 2020), as copied in
-docs/selfdeblur.md. Rows marked (ours) are measured by "deblur bench" with the
-protocol of docs/evaluation.md: a 15-px border cropped, the estimate aligned
+Published rows: the SelfDeblur paper (Ren et al., CVPR 2020). Rows marked
+(ours) are measured by "deblur bench" with the benchmarks' protocol
+(docs/results.md): a 15-px border cropped, the estimate aligned
 by the best shift in -10..10 px (0.25 px steps, bilinear), PSNR (peak 255) and
 SSIM (Wang et al. 2004) on that region, luma (BT.601 Y) for colour. Error
 ratio (SSD): Levin et al.'s ratio, SSD(non-blind with the row's kernel) /

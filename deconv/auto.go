@@ -23,7 +23,7 @@ const (
 // 3.4 s, that is 7.3, 4.2, 1.4 and 0.85 CPU seconds per megapixel for three
 // channels. PSNR on that case: 25.60, 25.44, 24.60 and 23.86 dB; on Levin's
 // benchmark with the true kernels (255 x 255, where the borders weigh more)
-// 35.41, 35.36, 34.59 and 34.10 dB. See the README, "Large images".
+// 35.41, 35.36, 34.59 and 34.10 dB (docs/results.md).
 func ForSize(w, h int) string {
 	switch n := w * h; {
 	case n <= ExactMaxPixels:

@@ -27,7 +27,7 @@ func loadGray(tb testing.TB, path string) *plane.Plane {
 
 // levinKernel returns Levin's kernel j as a convolution kernel summing to 1
 // (the stored PNGs of kernels 1, 2, 3, 5, 6 and 7 are rotated by 180 degrees;
-// see the shared data README).
+// see testdata/README.md).
 func levinKernel(tb testing.TB, j int) *plane.Plane {
 	tb.Helper()
 	k, err := imageio.ReadKernel(fmt.Sprintf("%s/gt/kernel%d.png", levinDir, j))

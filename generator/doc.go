@@ -1,5 +1,5 @@
 // Package generator holds the pretrained generative networks of the deep
-// generative priors method (docs/deep-generative-priors.md): generators
+// generative priors method (docs/methods.md): generators
 // that map a low-dimensional latent vector z to a blur kernel or to an
 // image of one class, trained once and then frozen while a solver searches
 // their latent spaces.

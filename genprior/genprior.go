@@ -1,6 +1,6 @@
 // Package genprior deblurs with pretrained generative priors (Asim,
 // Shamshad and Ahmed, "Blind Image Deconvolution using Deep Generative
-// Priors", BMVC 2019 / IEEE TCI 2020; docs/deep-generative-priors.md of the
+// Priors", BMVC 2019 / IEEE TCI 2020; docs/methods.md of the
 // project): two frozen generators, G_I mapping a latent z_i to an image of a
 // class and G_K mapping a latent z_k to a blur kernel, and a search of their
 // latent spaces for the pair that explains the blurry image y.

@@ -1,6 +1,6 @@
 // Package metrics scores deblurred images and estimated kernels against the
-// ground truth with the protocol of docs/evaluation.md, which follows the
-// published MATLAB code (Levin et al. comp_upto_shift, Wang et al. ssim.m) so
+// ground truth with the benchmark protocol (docs/results.md, "Protocol"),
+// which follows the published MATLAB code (Levin et al. comp_upto_shift, Wang et al. ssim.m) so
 // numbers are comparable with the papers.
 //
 // Images are planes with samples on the [0, 1] scale; PSNR and SSIM are
@@ -26,7 +26,7 @@ type Protocol struct {
 	Steps    int // grid steps per pixel (4 gives 0.25 px); >= 1
 }
 
-// Standard returns the protocol of docs/evaluation.md: a 15-pixel border and
+// Standard returns the benchmarks' protocol: a 15-pixel border and
 // shifts from -10 to 10 pixels in steps of 0.25.
 func Standard() Protocol { return Protocol{Border: 15, MaxShift: 10, Steps: 4} }
 

@@ -1,7 +1,7 @@
 // Package mnist reads the MNIST handwritten digits in their IDX format
 // (optionally gzip-compressed), as shipped in ../shared/data/mnist: 28x28
 // gray images with labels. It is the offline stand-in for the SVHN digits
-// of the deep-generative-priors method (docs/deep-generative-priors.md).
+// of the deep-generative-priors method (docs/methods.md).
 //
 // IDX: a big-endian header, the magic 0x00000803 (unsigned bytes, three
 // dimensions) followed by the count, rows and columns for images, or

@@ -25,11 +25,13 @@ func levinSizeNoise() *plane.Plane {
 
 // benchIteration times one optimisation step (perturbed forward of Gx and
 // Gk, blur, loss, backward, Adam) at Levin size: a 255x255 image with a
-// 27x27 kernel, so Gx works at 281x281.
-func benchIteration(b *testing.B, gx SkipConfig, ssim bool) {
+// 27x27 kernel, so Gx works at 281x281; its products use threads
+// goroutines (0: every core).
+func benchIteration(b *testing.B, gx SkipConfig, ssim bool, threads int) {
 	y := levinSizeNoise()
 	s := Paper(27)
 	s.Gx = gx
+	s.Threads = threads
 	p, err := newProblem(y, s)
 	if err != nil {
 		b.Fatal(err)
@@ -48,12 +50,12 @@ func benchIteration(b *testing.B, gx SkipConfig, ssim bool) {
 // BenchmarkPaperIteration is one paper-exact SelfDeblur iteration (Gx of
 // width 128, 1 - SSIM loss) at Levin size. PyTorch 1.13 on the same 2-core
 // CPU takes 1.9 s.
-func BenchmarkPaperIteration(b *testing.B) { benchIteration(b, PaperSkip(), true) }
+func BenchmarkPaperIteration(b *testing.B) { benchIteration(b, PaperSkip(), true, 0) }
 
 // BenchmarkWidth64Iteration and BenchmarkWidth32Iteration are the narrower
 // Gx of the design notes (PyTorch: 0.69 s and 0.47-0.51 s).
-func BenchmarkWidth64Iteration(b *testing.B) { benchIteration(b, UniformSkip(64, 16), true) }
-func BenchmarkWidth32Iteration(b *testing.B) { benchIteration(b, UniformSkip(32, 16), true) }
+func BenchmarkWidth64Iteration(b *testing.B) { benchIteration(b, UniformSkip(64, 16), true, 0) }
+func BenchmarkWidth32Iteration(b *testing.B) { benchIteration(b, UniformSkip(32, 16), true, 0) }
 
 // BenchmarkPaperGxForwardBackward isolates the network: one forward and
 // backward of the paper's Gx at 281x281, without the loss's cost.
@@ -90,17 +92,18 @@ func TestForwardFLOPsPaper(t *testing.T) {
 }
 
 // BenchmarkDefaultIteration is one iteration of the Default preset's Gx
-// (width 32, skip 8) with one OpenBLAS thread, as each of its concurrent
-// restarts runs.
+// (width 32, skip 8) on one thread, as each of its concurrent restarts
+// runs on two cores.
 func BenchmarkDefaultIteration(b *testing.B) {
-	benchIteration(b, Default(27).Gx, true)
+	benchIteration(b, Default(27).Gx, true, 1)
 }
 
-// BenchmarkDefaultRestartPair is how the Default preset spends the machine:
-// its two restarts step concurrently, each with one OpenBLAS thread. One op
+// BenchmarkDefaultRestartPair is how the Default preset spends a 2-core
+// machine: its two restarts step concurrently, each on one thread. One op
 // is one iteration of both fits.
 func BenchmarkDefaultRestartPair(b *testing.B) {
 	s := Default(27)
+	s.Threads = 1
 	y := levinSizeNoise()
 	var ps [2]*problem
 	for i := range ps {
@@ -125,10 +128,12 @@ func BenchmarkDefaultRestartPair(b *testing.B) {
 
 // BenchmarkPolishStep is one step of the kernel polish (Gk forward and
 // backward, blur against the frozen image, 1 - SSIM, Adam) at Levin size
-// with the automatic 31 px frame and one OpenBLAS thread; each op is a
-// polish of 100 steps, which also runs Gx once.
+// with the automatic 31 px frame on one thread; each op is a polish of 100
+// steps, which also runs Gx once.
 func BenchmarkPolishStep(b *testing.B) {
-	p, err := newProblem(levinSizeNoise(), Default(31))
+	s := Default(31)
+	s.Threads = 1
+	p, err := newProblem(levinSizeNoise(), s)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -16,7 +16,7 @@ const (
 	// different frames: a frame too small cannot explain the blur and one
 	// whose fit failed explains it worse, which the objective measures
 	// (on Levin, the lower objective kept the better frame on most images;
-	// see the README's kernel-size section), while seeds in one frame end at
+	// docs/results.md), while seeds in one frame end at
 	// similar objectives that say little about their kernels.
 	PickAuto Pick = iota
 	// PickSharpest keeps the fit whose image is the sharpest by

@@ -4,9 +4,10 @@
 // connected network Gk with a softmax for the kernel, minimising the
 // distance between the blurry image and Gk(zk) * Gx(zx).
 //
-// The specification followed is docs/selfdeblur.md of the project; the
-// Paper preset holds its values, and every difference between the paper and
-// the authors' code is a setting.
+// The Paper preset holds the published configuration (the authors' code
+// where it differs from the paper's text), and every difference between
+// the paper and the code is a setting; docs/methods.md describes the
+// networks and what the command adds around them.
 package selfdeblur
 
 import (
@@ -90,7 +91,7 @@ type Settings struct {
 	// ended with (LRKernel times the milestones' factor). The joint fit
 	// stops with the kernel still improving; this finishes it at a small
 	// cost (one blur and Gk per step, no Gx). 0: none, as in the paper and
-	// every preset. Measured on Levin (README, Results): 300 steps after
+	// every preset. Measured on Levin (docs/results.md): 300 steps after
 	// the Default preset's fits, +0.05 dB and error ratio 1.643 -> 1.627,
 	// about 2.4 s per fit.
 	PolishIterations int
@@ -150,11 +151,11 @@ func Fast(k int) Settings {
 // kernel learning rate over 400 iterations (Fast's schedule scaled to 300
 // iterations, then to 400), with two restarts run concurrently and the
 // sharper image kept (PickAuto; see PickSharpest). The command gives the
-// restarts two frames (RestartKernelSizes from GivenKernelSizes or
-// AutoKernelSizes), and PickAuto then keeps the lower objective. On the 2-core
+// restarts two frames (RestartKernelSizes from kernel.GivenFrames or
+// kernel.AutoFrames), and PickAuto then keeps the lower objective. On the 2-core
 // development machine each fit runs on its own core, so the second costs
 // little wall time. Measured with an irls finish on all 32 Levin images
-// (README, Results): keeping the lower final objective, 33.05 dB mean,
+// (docs/results.md): keeping the lower final objective, 33.05 dB mean,
 // median 54 s per image; the same fits with the sharper image kept,
 // 33.34 dB; 300 iterations gave 32.77 dB in 42 s.
 func Default(k int) Settings {

@@ -3,6 +3,7 @@ package tensor
 import (
 	"fmt"
 	"math/rand/v2"
+	"runtime"
 	"testing"
 
 	"github.com/deblur/deblur/internal/blas"
@@ -21,13 +22,19 @@ func reportGFLOPs(b *testing.B, flop float64) {
 	b.ReportMetric(b.Elapsed().Seconds()*1e3/float64(b.N), "ms/op")
 }
 
-// BenchmarkConv3x3 runs the convolution forward and backward on a tape.
+// benchThreads is the goroutine count of the engine benchmarks' products:
+// the machine's (GOMAXPROCS).
+var benchThreads = runtime.GOMAXPROCS(0)
+
+// BenchmarkConv3x3 runs the convolution forward and backward on a tape
+// whose products use every core.
 func BenchmarkConv3x3(b *testing.B) {
 	rng := rand.New(rand.NewPCG(1, 1))
 	x := randParam(rng, -1, 1, 1, benchC, benchHW+2, benchHW+2)
 	w := randParam(rng, -0.03, 0.03, benchC, benchC, 3, 3)
 	bias := randParam(rng, -0.03, 0.03, benchC)
 	tp := NewTape()
+	tp.Threads = benchThreads
 	b.Logf("backend: %s", blas.Backend())
 	b.ResetTimer()
 	for b.Loop() {
@@ -62,9 +69,9 @@ func BenchmarkConv3x3GEMMs(b *testing.B) {
 		for t := 0; t < 9; t++ {
 			off := (t/3)*wd + t%3
 			w := taps[t*benchC*benchC : (t+1)*benchC*benchC]
-			blas.Gemm(1, false, false, benchC, ncols, benchC, 1, w, benchC, x[off:], h*wd, 1, grid, gridLen)
-			blas.Gemm(1, false, true, benchC, benchC, ncols, 1, grid, gridLen, x[off:], h*wd, 1, gtaps[t*benchC*benchC:(t+1)*benchC*benchC], benchC)
-			blas.Gemm(1, true, false, benchC, ncols, benchC, 1, w, benchC, grid, gridLen, 1, dx[off:], h*wd)
+			blas.Gemm(benchThreads, false, false, benchC, ncols, benchC, 1, w, benchC, x[off:], h*wd, 1, grid, gridLen)
+			blas.Gemm(benchThreads, false, true, benchC, benchC, ncols, 1, grid, gridLen, x[off:], h*wd, 1, gtaps[t*benchC*benchC:(t+1)*benchC*benchC], benchC)
+			blas.Gemm(benchThreads, true, false, benchC, ncols, benchC, 1, w, benchC, grid, gridLen, 1, dx[off:], h*wd)
 		}
 	}
 	reportGFLOPs(b, benchFlop)
@@ -80,14 +87,14 @@ func BenchmarkGEMMIm2colShape(b *testing.B) {
 	c := make([]float32, benchC*n)
 	b.ResetTimer()
 	for b.Loop() {
-		blas.Gemm(1, false, false, benchC, n, k, 1, a, k, bb, n, 0, c, n)
+		blas.Gemm(benchThreads, false, false, benchC, n, k, 1, a, k, bb, n, 0, c, n)
 	}
 	reportGFLOPs(b, 2*float64(benchC)*float64(n)*float64(k))
 }
 
 // benchBlur runs a forward and backward of SelfDeblur's blur at Levin size,
-// a 255x255 output from a (254+k)x(254+k) image and a k x k kernel, with one
-// OpenBLAS thread, as each concurrent restart fit does.
+// a 255x255 output from a (254+k)x(254+k) image and a k x k kernel, on one
+// thread, as each of two concurrent fits does.
 func benchBlur(b *testing.B, k int, conv func(tp *Tape, x, w *Tensor) *Tensor) {
 	rng := rand.New(rand.NewPCG(1, 1))
 	x := randParam(rng, 0, 1, 1, 1, 254+k, 254+k)

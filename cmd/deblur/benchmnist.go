@@ -16,7 +16,7 @@ import (
 )
 
 // Defaults of "deblur bench mnist", chosen for the 2-core development
-// machine (README, "Deep generative priors"): the specification's 6000 and
+// machine (docs/results.md, "MNIST digits"): the specification's 6000 and
 // 10,000 steps cost minutes per digit there.
 const (
 	mnistSteps        = 1000 // Algorithm 1 steps (the spec: 6000, same step schedule cut short)

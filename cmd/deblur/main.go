@@ -48,9 +48,9 @@ func commands() map[string]command {
 		"run":     {"deblur an image (the default command)", runDeblur},
 		"deconv":  {"remove a known blur (non-blind deconvolution with a given kernel)", runDeconv},
 		"chart":   {"draw a PNG chart (y against x per label) from a CSV table, e.g. PSNR against seconds", runChart},
-		"bench":   {"run a method over the Levin or Lai benchmark and compare with the papers", runBench},
+		"bench":   {"run methods over a benchmark (levin, lai, mnist) and compare with the papers", runBench},
 		"score":   {"score an estimate against the sharp image (PSNR, SSIM, kernel error) as JSON", runScore},
-		"synth":   {"synthesise training data: random camera-shake kernels", runSynth},
+		"synth":   {"synthesise data: camera-shake kernels for training, or a large blurry photo", runSynth},
 		"train":   {"train a generator of the deep generative priors method (kernel-vae, digit-vae, dcgan)", runTrain},
 	}
 }

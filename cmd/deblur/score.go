@@ -43,7 +43,7 @@ func runScore(env *cliEnv, args []string) error {
 	trueK := fs.String("true-kernel", "", "ground-truth kernel `PNG` (needs -kernel)")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "Usage: deblur score [-kernel EST_K.png -true-kernel K.png] EST.png SHARP.png")
-		fmt.Fprintln(fs.Output(), "\nScores EST against SHARP with the shift-aligned protocol of docs/evaluation.md")
+		fmt.Fprintln(fs.Output(), "\nScores EST against SHARP with the benchmarks' shift-aligned protocol (docs/results.md)")
 		fmt.Fprintln(fs.Output(), "(15-px border, shifts -10..10 px in 0.25 px steps) and prints one JSON object:")
 		fmt.Fprintln(fs.Output(), "psnr (dB, peak 255; null if the images match exactly), ssim, shift {dx, dy} of")
 		fmt.Fprintln(fs.Output(), "EST's content relative to SHARP's, mse and ssd on the [0,1] scale, scored")
