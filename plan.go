@@ -117,7 +117,9 @@ func (p *Plan) MarshalJSON() ([]byte, error) {
 // A generative prior (genprior.Estimator) deblurs the whole image at its
 // generator's size, and its own image is the output unless Options.Finish
 // is set. Other estimators get SelfDeblur's region, scale and finish, one
-// frame of the kernel size.
+// frame of the kernel size; one that works coarse to fine itself
+// (l0.Estimator: a Multiscale method) takes its region at full size and
+// never the centred square.
 func NewPlan(img image.Image, opts *Options) (*Plan, error) {
 	im := imageio.FromImage(img)
 	luma, err := lumaOf(im)
@@ -282,6 +284,8 @@ func (p *Plan) chooseRegion(luma *plane.Plane, m blind.Estimator, o *Options) er
 		if side := min(area.Dx(), area.Dy()) / p.Scale; side < kc || side+kc-1 < minSize {
 			return optionErr("Scale", p.Scale, "shrinks the %dx%d region to %d px, too small for a %d px kernel frame and %s", area.Dx(), area.Dy(), side, kc, m.Name())
 		}
+	case multiscale(m):
+		// The method works coarse to fine itself.
 	default:
 		p.Scale = estimateScale(big, maxEstimateKernel, area.Dx(), area.Dy(), minSize)
 	}
@@ -295,7 +299,7 @@ func (p *Plan) chooseRegion(luma *plane.Plane, m blind.Estimator, o *Options) er
 	switch {
 	case !o.Region.Empty():
 		p.Region, p.RegionRule = o.Region, "given"
-	case f == 1 && p.centers(big):
+	case f == 1 && !multiscale(m) && p.centers(big):
 		cw, ch := min(centerSize, p.Width), min(centerSize, p.Height)
 		x0, y0 := (p.Width-cw)/2, (p.Height-ch)/2
 		p.Region, p.RegionRule = image.Rect(x0, y0, x0+cw, y0+ch), "center"
@@ -310,6 +314,13 @@ func (p *Plan) chooseRegion(luma *plane.Plane, m blind.Estimator, o *Options) er
 		p.Region, p.RegionRule = image.Rect(0, 0, p.Width/f*f, p.Height/f*f), "whole"
 	}
 	return nil
+}
+
+// multiscale reports whether m estimates coarse to fine itself (as l0
+// does), so that it takes the region at full size.
+func multiscale(m blind.Estimator) bool {
+	ms, ok := m.(interface{ Multiscale() bool })
+	return ok && ms.Multiscale()
 }
 
 // centers reports whether an image up to the window size, estimated at

@@ -11,6 +11,7 @@ import (
 	"github.com/deblur/deblur/blind"
 	"github.com/deblur/deblur/deconv"
 	"github.com/deblur/deblur/imageio"
+	"github.com/deblur/deblur/l0"
 	"github.com/deblur/deblur/plane"
 	"github.com/deblur/deblur/progress"
 	"github.com/deblur/deblur/selfdeblur"
@@ -86,18 +87,26 @@ const (
 	PipelineName           = "deblur"
 	PipelineChosenSizeName = "deblur-auto"
 	SelfDeblurName         = "selfdeblur"
+	L0Name                 = "l0"
+	L0ChosenSizeName       = "l0-auto"
 )
 
 // DefaultBlind returns the blind methods of the project: "deblur" (the
 // command's pipeline with o and the case's kernel size, see Pipeline),
-// "deblur-auto" (the same with the size chosen) and "selfdeblur"
-// (SelfDeblur alone with sd in the case's frame on the whole image, from
-// o's seed, see SelfDeblur). The zero o and sd are the command's defaults.
+// "deblur-auto" (the same with the size chosen), "selfdeblur" (SelfDeblur
+// alone with sd in the case's frame on the whole image, from o's seed, see
+// SelfDeblur), and "l0" and "l0-auto" (the pipeline with the classical
+// method of package l0 instead of o's). The zero o and sd are the
+// command's defaults.
 func DefaultBlind(o deblur.Options, sd selfdeblur.Estimator) map[string]BlindFunc {
+	withL0 := o
+	withL0.Method = l0.Estimator{}
 	return map[string]BlindFunc{
 		PipelineName:           Pipeline(o, false),
 		PipelineChosenSizeName: Pipeline(o, true),
 		SelfDeblurName:         SelfDeblur(sd, max(o.Seed, 1)),
+		L0Name:                 Pipeline(withL0, false),
+		L0ChosenSizeName:       Pipeline(withL0, true),
 	}
 }
 

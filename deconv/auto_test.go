@@ -90,7 +90,7 @@ func TestSmoothExtendIsPeriodicAndGradual(t *testing.T) {
 		y.Pix[i] = rng.Float64()
 	}
 	gw, gh, ox, oy := 20, 16, 3, 5
-	g := smoothExtend(y, gw, gh, ox, oy)
+	g := plane.SmoothExtend(y, gw, gh, ox, oy).Pix
 	at := func(i, j int) float64 { return g[((j%gh+gh)%gh)*gw+(i%gw+gw)%gw] }
 	for j := 0; j < y.H; j++ {
 		for i := 0; i < y.W; i++ {

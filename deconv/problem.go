@@ -161,7 +161,7 @@ func newProblem(y, k *plane.Plane, m Model) (*problem, error) {
 		p.gw = fft2.GoodEvenSize(y.W + k.W - 1 + margin)
 		p.gh = fft2.GoodSize(y.H + k.H - 1 + margin)
 		p.yx, p.yy = k.W-1, k.H-1
-		src = &plane.Plane{W: p.gw, H: p.gh, Pix: smoothExtend(y, p.gw, p.gh, p.yx, p.yy)}
+		src = plane.SmoothExtend(y, p.gw, p.gh, p.yx, p.yy)
 		p.periodic = true
 	default:
 		return nil, fmt.Errorf("deconv: unknown boundary model %d", int(m.Boundary))
@@ -187,7 +187,7 @@ func newProblem(y, k *plane.Plane, m Model) (*problem, error) {
 	p.kf = plan.Forward(nil, grid)
 	wy := grid // reused: wd * y on the grid
 	if p.periodic {
-		// src already is the whole grid (reflectPad and smoothExtend fill
+		// src already is the whole grid (reflectPad and plane.SmoothExtend fill
 		// it all).
 		copy(wy, src.Pix)
 	} else {

@@ -74,6 +74,7 @@ func benchUsage(fs *flag.FlagSet) {
 	fmt.Fprintln(w, "  deblur-auto             the same with the kernel size chosen, as the command without -kernel-size")
 	fmt.Fprintln(w, "  selfdeblur              SelfDeblur alone on the whole image in the case's kernel frame (-preset paper:")
 	fmt.Fprintln(w, "                          the published settings, hours per image on a CPU)")
+	fmt.Fprintln(w, "  l0, l0-auto             the pipeline with the classical L0 method (-method l0 of the command)")
 	fmt.Fprintln(w, "  BLIND+NONBLIND          a blind method's kernel, then non-blind deconvolution of the blurry image")
 	fmt.Fprintf(w, "  NONBLIND: %s\n", methods.NonBlindNames())
 	fmt.Fprintf(w, "  mnist only: %s, %s, %s, %s; all = %s\n", selfDeblurMNIST, bench.DeepDeblurName, bench.DeepDeblurSlackName, bench.RangeName, joinNames(mnistAll()))

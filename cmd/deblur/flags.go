@@ -14,19 +14,22 @@ import (
 	"github.com/deblur/deblur/deconv"
 	"github.com/deblur/deblur/generator/pretrained"
 	"github.com/deblur/deblur/genprior"
+	"github.com/deblur/deblur/l0"
 	"github.com/deblur/deblur/selfdeblur"
 )
 
 // The blind methods of -method.
 const (
 	methodSelfDeblur      = "selfdeblur"
+	methodL0              = "l0"
 	methodDeepDeblur      = "deep-deblur"
 	methodDeepDeblurSlack = "deep-deblur-slack"
 )
 
 var (
-	allMethods  = []string{methodSelfDeblur, methodDeepDeblur, methodDeepDeblurSlack}
+	allMethods  = []string{methodSelfDeblur, methodL0, methodDeepDeblur, methodDeepDeblurSlack}
 	selfOnly    = []string{methodSelfDeblur}
+	photoOnly   = []string{methodSelfDeblur, methodL0} // the methods for photographs
 	deepPriors  = []string{methodDeepDeblur, methodDeepDeblurSlack}
 	joinMethods = strings.Join(allMethods, ", ")
 )
@@ -56,24 +59,24 @@ type flagSpec struct {
 // method; a flag given for a method it does not apply to is a usage error.
 var methodFlagTable = []flagSpec{
 	{"method", nil, func(fs *flag.FlagSet, f *methodFlags, n string) {
-		fs.StringVar(&f.method, n, methodSelfDeblur, "blind `METHOD`: selfdeblur, or deep-deblur / deep-deblur-slack (Algorithms 1 / 2 of the deep generative priors, with the shipped digit and kernel generators: 28x28 gray digits only)")
+		fs.StringVar(&f.method, n, methodSelfDeblur, "blind `METHOD`: selfdeblur (the default), l0 (the classical L0 intensity and gradient prior of Pan et al.: seconds instead of a minute), or deep-deblur / deep-deblur-slack (Algorithms 1 / 2 of the deep generative priors, with the shipped digit and kernel generators: 28x28 gray digits only)")
 	}},
-	{"kernel-size", selfOnly, func(fs *flag.FlagSet, f *methodFlags, n string) {
+	{"kernel-size", photoOnly, func(fs *flag.FlagSet, f *methodFlags, n string) {
 		fs.IntVar(&f.kernelSize, n, 0, "size `K` in pixels of the largest blur expected (K x K, >= 3; a little too large is safe; 0: chosen from the image)")
 	}},
-	{"region", selfOnly, func(fs *flag.FlagSet, f *methodFlags, n string) {
+	{"region", photoOnly, func(fs *flag.FlagSet, f *methodFlags, n string) {
 		fs.StringVar(&f.region, n, "", "estimate the kernel on `X,Y,W,H` (pixels from the top-left corner) or on the whole image (whole); empty: chosen (the most informative 320 px square of larger images)")
 	}},
-	{"scale", selfOnly, func(fs *flag.FlagSet, f *methodFlags, n string) {
+	{"scale", photoOnly, func(fs *flag.FlagSet, f *methodFlags, n string) {
 		fs.IntVar(&f.scale, n, 0, "estimate the kernel on the image shrunk by the integer factor `F` (1: full size; 0: chosen, so that kernels over 31 px are estimated at 31 px or less)")
 	}},
 	{"preset", selfOnly, func(fs *flag.FlagSet, f *methodFlags, n string) {
 		fs.StringVar(&f.preset, n, "default", "settings `PRESET`: default (two fits of 400 iterations; about a minute at 255x255 on 2 cores), fast (one fit of 600) or paper (the published configuration, hours on a CPU)")
 	}},
 	{"iters", nil, func(fs *flag.FlagSet, f *methodFlags, n string) {
-		fs.IntVar(&f.iters, n, 0, "iterations `N` per fit, the schedule scaled (0: the preset's; deep-deblur 6000 and deep-deblur-slack 10000 steps, cut short when fewer)")
+		fs.IntVar(&f.iters, n, 0, "iterations `N` per fit, the schedule scaled (0: the preset's; l0: per pyramid level, 5; deep-deblur 6000 and deep-deblur-slack 10000 steps, cut short when fewer)")
 	}},
-	{"restarts", nil, func(fs *flag.FlagSet, f *methodFlags, n string) {
+	{"restarts", []string{methodSelfDeblur, methodDeepDeblur, methodDeepDeblurSlack}, func(fs *flag.FlagSet, f *methodFlags, n string) {
 		fs.IntVar(&f.restarts, n, 0, "fits `N` with the seeds SEED, SEED+1, ... (0: the method's: selfdeblur default 2 run at once, kept by -pick; deep-deblur* 10 run as one batch)")
 	}},
 	{"pick", selfOnly, func(fs *flag.FlagSet, f *methodFlags, n string) {
@@ -215,6 +218,9 @@ func (f *methodFlags) checkRanges() error {
 
 // estimator builds the method of -method from its flags.
 func (f *methodFlags) estimator() (blind.Estimator, error) {
+	if f.method == methodL0 {
+		return l0.Estimator{Iterations: f.iters}, nil
+	}
 	if slices.Contains(deepPriors, f.method) {
 		gi, err := pretrained.DigitVAE()
 		if err != nil {
