@@ -62,6 +62,11 @@ type Options struct {
 
 	// Recorder receives progress; it may be nil.
 	Recorder progress.Recorder
+	// SnapshotEvery, when positive, also sends the current kernel and the
+	// method's current image to Recorder every that many iterations
+	// (progress.Event's Kernel and Image; the image is of the estimation
+	// region), for a live view. Each costs SelfDeblur one forward pass.
+	SnapshotEvery int
 }
 
 // method returns o's estimator, SelfDeblur's default for none.
@@ -84,6 +89,8 @@ func (o *Options) validate(w, h int) error {
 		return optionErr("Scale", o.Scale, "must be 0 (chosen), 1 (full size) or a larger shrink factor")
 	case o.Concurrency < 0:
 		return optionErr("Concurrency", o.Concurrency, "must be 0 (GOMAXPROCS) or positive")
+	case o.SnapshotEvery < 0:
+		return optionErr("SnapshotEvery", o.SnapshotEvery, "must be 0 (no snapshots) or positive")
 	case !o.Region.Empty() && !o.Region.In(image.Rect(0, 0, w, h)):
 		return optionErr("Region", o.Region, "must lie within the %dx%d image", w, h)
 	case o.NoFinish && o.Finish != nil:

@@ -306,14 +306,26 @@ func (p *Plan) chooseRegion(luma *plane.Plane, m blind.Estimator, o *Options) er
 		if ci, ok := m.(interface{ CustomIterations() bool }); ok && !ci.CustomIterations() {
 			p.Iterations = centerIterations
 		}
-	case p.Width/f > windowSize || p.Height/f > windowSize:
-		x0, y0 := informativeWindow(luma.Shrink(f), windowSize)
-		sw, sh := min(windowSize, p.Width/f), min(windowSize, p.Height/f)
+	case p.Width/f > window(m, big) || p.Height/f > window(m, big):
+		ws := window(m, big)
+		x0, y0 := informativeWindow(luma.Shrink(f), ws)
+		sw, sh := min(ws, p.Width/f), min(ws, p.Height/f)
 		p.Region, p.RegionRule = image.Rect(x0*f, y0*f, (x0+sw)*f, (y0+sh)*f), "informative"
 	default:
 		p.Region, p.RegionRule = image.Rect(0, 0, p.Width/f*f, p.Height/f*f), "whole"
 	}
 	return nil
+}
+
+// window is the side of the informative window for a kernel frame of big
+// pixels: windowSize, or for a method that works coarse to fine at full
+// size ten times the frame, so that the kernel spans a tenth of it as
+// with SelfDeblur's shrunk copy.
+func window(m blind.Estimator, big int) int {
+	if multiscale(m) {
+		return max(windowSize, 10*big)
+	}
+	return windowSize
 }
 
 // multiscale reports whether m estimates coarse to fine itself (as l0
@@ -364,5 +376,5 @@ func estimateScale(k, maxKernel, w, h, minSize int) int {
 // job is what the plan asks of the estimator.
 func (p *Plan) job(o *Options) blind.Job {
 	return blind.Job{Frames: p.EstimateFrames, Iterations: p.Iterations, Seed: p.Seed,
-		Concurrency: p.Concurrency, Threads: p.Threads, Recorder: o.Recorder}
+		Concurrency: p.Concurrency, Threads: p.Threads, Recorder: o.Recorder, SnapshotEvery: o.SnapshotEvery}
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/deblur/deblur/generator/pretrained"
 	"github.com/deblur/deblur/genprior"
+	"github.com/deblur/deblur/l0"
 	"github.com/deblur/deblur/selfdeblur"
 )
 
@@ -129,6 +130,33 @@ func TestPlanInformativeRegion(t *testing.T) {
 	if p.RegionRule != "informative" || p.Region.Dx() != 320 || !image.Rect(520, 420, 780, 630).Overlaps(p.Region) ||
 		p.Region.Min.X < 480 || p.Region.Min.Y < 330 {
 		t.Errorf("region %v (%s), want a 320 px square over the texture at (500,400)-(800,650)", p.Region, p.RegionRule)
+	}
+}
+
+// TestPlanMultiscale: a method that works coarse to fine (l0) takes its
+// region at full size, never the centred square, and a window of ten
+// kernel frames when that is larger than 320 px.
+func TestPlanMultiscale(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		w, h   int
+		k      int
+		region image.Rectangle
+		rule   string
+	}{
+		{"Levin size, size given: whole, not the centre", 255, 255, 17, image.Rect(0, 0, 255, 255), "whole"},
+		{"photo, 75 px: a 750 px window at full size", 1000, 700, 75, image.Rect(0, 0, 750, 700), "informative"},
+		{"photo, 25 px: a 320 px window", 1000, 700, 25, image.Rect(0, 0, 320, 320), "informative"},
+	} {
+		p, err := NewPlan(textured(c.w, c.h, false), &Options{Method: l0.Estimator{}, KernelSize: c.k})
+		if err != nil {
+			t.Errorf("%s: %v", c.name, err)
+			continue
+		}
+		if p.Scale != 1 || p.RegionRule != c.rule || p.Region.Dx() != c.region.Dx() || p.Region.Dy() != c.region.Dy() || p.Iterations != 0 {
+			t.Errorf("%s: scale %d, region %v (%s), iterations %d; want scale 1, a region of %v (%s), the method's iterations",
+				c.name, p.Scale, p.Region, p.RegionRule, p.Iterations, c.region.Size(), c.rule)
+		}
 	}
 }
 

@@ -96,11 +96,11 @@ const (
 // "deblur-auto" (the same with the size chosen), "selfdeblur" (SelfDeblur
 // alone with sd in the case's frame on the whole image, from o's seed, see
 // SelfDeblur), and "l0" and "l0-auto" (the pipeline with the classical
-// method of package l0 instead of o's). The zero o and sd are the
-// command's defaults.
-func DefaultBlind(o deblur.Options, sd selfdeblur.Estimator) map[string]BlindFunc {
+// method l instead of o's). The zero o, sd and l are the command's
+// defaults.
+func DefaultBlind(o deblur.Options, sd selfdeblur.Estimator, l l0.Estimator) map[string]BlindFunc {
 	withL0 := o
-	withL0.Method = l0.Estimator{}
+	withL0.Method = l
 	return map[string]BlindFunc{
 		PipelineName:           Pipeline(o, false),
 		PipelineChosenSizeName: Pipeline(o, true),

@@ -8,6 +8,7 @@ import (
 
 	"github.com/deblur/deblur"
 	"github.com/deblur/deblur/kernel"
+	"github.com/deblur/deblur/l0"
 	"github.com/deblur/deblur/plane"
 	"github.com/deblur/deblur/selfdeblur"
 )
@@ -51,7 +52,7 @@ func TestPipelineShapes(t *testing.T) {
 // before fitting anything.
 func TestDefaultBlindValidates(t *testing.T) {
 	bad := selfdeblur.Estimator{Iterations: -1}
-	blind := DefaultBlind(deblur.Options{Method: bad}, bad)
+	blind := DefaultBlind(deblur.Options{Method: bad}, bad, l0.Estimator{Iterations: -1})
 	y := plane.New(64, 64)
 	for name, f := range blind {
 		if _, _, err := f(context.Background(), y, 7, nil); err == nil {

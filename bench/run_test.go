@@ -11,6 +11,7 @@ import (
 	"github.com/deblur/deblur"
 	"github.com/deblur/deblur/blur"
 	"github.com/deblur/deblur/deconv"
+	"github.com/deblur/deblur/l0"
 	"github.com/deblur/deblur/metrics"
 	"github.com/deblur/deblur/plane"
 	"github.com/deblur/deblur/progress"
@@ -223,8 +224,8 @@ func TestRunnerBlindErrorRatio(t *testing.T) {
 }
 
 func TestParseMethods(t *testing.T) {
-	m := Methods{NonBlind: map[string]deconv.Deconvolver{"rl": rl{}}, Blind: DefaultBlind(deblur.Options{}, selfdeblur.Estimator{})}
-	for _, ok := range []string{"blurry", "known-kernel+rl", "selfdeblur", "deblur+rl", "deblur-auto"} {
+	m := Methods{NonBlind: map[string]deconv.Deconvolver{"rl": rl{}}, Blind: DefaultBlind(deblur.Options{}, selfdeblur.Estimator{}, l0.Estimator{})}
+	for _, ok := range []string{"blurry", "known-kernel+rl", "selfdeblur", "deblur+rl", "deblur-auto", "l0", "l0-auto+rl"} {
 		if _, err := m.Parse(ok); err != nil {
 			t.Errorf("%s: %v", ok, err)
 		}
@@ -234,7 +235,7 @@ func TestParseMethods(t *testing.T) {
 			t.Errorf("%q: no error", bad)
 		}
 	}
-	if got := strings.Join(m.Patterns(), " "); got != "blurry known-kernel+{rl} deblur deblur+{rl} deblur-auto deblur-auto+{rl} selfdeblur selfdeblur+{rl}" {
+	if got := strings.Join(m.Patterns(), " "); got != "blurry known-kernel+{rl} deblur deblur+{rl} deblur-auto deblur-auto+{rl} l0 l0+{rl} l0-auto l0-auto+{rl} selfdeblur selfdeblur+{rl}" {
 		t.Errorf("patterns %q", got)
 	}
 }

@@ -56,6 +56,11 @@ type Job struct {
 	Concurrency, Threads int
 	// Recorder receives progress; it may be nil.
 	Recorder progress.Recorder
+	// SnapshotEvery, when positive, asks for the current kernel and image
+	// on a progress event every that many iterations (progress.Event's
+	// Kernel and Image), for a live view; estimators that cannot may
+	// ignore it.
+	SnapshotEvery int
 }
 
 // Estimate is an estimator's answer.

@@ -91,6 +91,20 @@ func ReadImage(path string, lim Limits) (image.Image, error) {
 	return img, nil
 }
 
+// DecodeImage is Decode returning the image as the decoder made it (8 or
+// 16 bits per sample, gray or colour).
+func DecodeImage(r io.Reader, lim Limits) (image.Image, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("imageio: reading image: %w", err)
+	}
+	img, err := decodeImage(data, lim)
+	if err != nil {
+		return nil, fmt.Errorf("imageio: %w", err)
+	}
+	return img, nil
+}
+
 // Decode reads all of r and decodes it as a PNG, JPEG or TIFF image within
 // lim. The format is found from the leading bytes, not from a file name. The
 // whole encoded input is held in memory while decoding; the pixel limit is

@@ -178,8 +178,12 @@ func (e Estimator) Estimate(ctx context.Context, y *plane.Plane, job blind.Job) 
 			ks = next
 			wi, wg = decay(wi, e.Decay, e.Floor), decay(wg, e.Decay, e.Floor)
 			done++
-			progress.Send(job.Recorder, progress.Event{Stage: "l0", Iter: done, Total: total, Loss: math.NaN(), Elapsed: time.Since(start),
-				Message: fmt.Sprintf("level %d of %d, %d px", len(sizes)-s, len(sizes), sizes[s])})
+			ev := progress.Event{Stage: "l0", Iter: done, Total: total, Loss: math.NaN(), Elapsed: time.Since(start),
+				Message: fmt.Sprintf("level %d of %d, %d px", len(sizes)-s, len(sizes), sizes[s])}
+			if job.SnapshotEvery > 0 && done%job.SnapshotEvery == 0 {
+				ev.Kernel, ev.Image = ks.Clone(), x.Clone()
+			}
+			progress.Send(job.Recorder, ev)
 		}
 		ks = centerInFrame(ks)
 	}

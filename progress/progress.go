@@ -4,7 +4,11 @@
 // decides what to show.
 package progress
 
-import "time"
+import (
+	"time"
+
+	"github.com/deblur/deblur/plane"
+)
 
 // Event is one update from a running algorithm.
 type Event struct {
@@ -15,6 +19,11 @@ type Event struct {
 	Elapsed  time.Duration // time since the stage started
 	Message  string        // optional free text
 	Finished bool          // the stage has ended
+	// Kernel and Image, on snapshot events only (when the caller asks
+	// for them), are the current estimate: the convolution kernel and
+	// the method's image of the region it fits. They belong to the
+	// recorder, which may keep them.
+	Kernel, Image *plane.Plane
 }
 
 // Recorder receives progress events. Record is called from the

@@ -208,7 +208,7 @@ func (e Estimator) Settings(job blind.Job) (Settings, error) {
 	}
 	s.Seed = job.Seed
 	s.Concurrency, s.Threads = job.Concurrency, job.Threads
-	s.Recorder = job.Recorder
+	s.Recorder, s.SnapshotEvery = job.Recorder, job.SnapshotEvery
 	return s, s.Validate()
 }
 

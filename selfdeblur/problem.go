@@ -171,22 +171,26 @@ func (p *problem) snapshot() {
 func (p *problem) finish(res *Result) {
 	restore(p.params, p.good)
 	p.tp.Reset()
-	st := p.stages[len(p.stages)-1]
+	res.Extended, res.Image, res.Kernel = p.outputs(p.stages[len(p.stages)-1])
+}
+
+// outputs runs the networks on stage st's unperturbed input: the image
+// generator's whole output, its centre of the input's size, and the
+// convolution kernel.
+func (p *problem) outputs(st *stage) (ext, img, k *plane.Plane) {
 	x := p.gx.Forward(nil, st.zx)
 	corr := p.gk.Forward(nil)
-	k := p.s.KernelSize
-	ext := plane.New(x.Dim(3), x.Dim(2))
+	ext = plane.New(x.Dim(3), x.Dim(2))
 	for i, v := range x.Data {
 		ext.Pix[i] = float64(v)
 	}
-	res.Extended = ext
-	res.Image = ext.CropCenter(st.w, st.h)
+	img = ext.CropCenter(st.w, st.h)
 	if st.w != p.w || st.h != p.h {
-		res.Image = upscale(res.Image, p.w, p.h)
+		img = upscale(img, p.w, p.h)
 	}
-	kc := plane.New(k, k)
+	kc := plane.New(p.s.KernelSize, p.s.KernelSize)
 	for i, v := range corr.Data {
 		kc.Pix[i] = float64(v)
 	}
-	res.Kernel = kc.Rot180()
+	return ext, img, kc.Rot180()
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/deblur/deblur/internal/testfiles"
 	"github.com/deblur/deblur/metrics"
 	"github.com/deblur/deblur/plane"
+	"github.com/deblur/deblur/progress"
 )
 
 // motionKernel9 is a 9x9 camera-shake-like kernel: an L-shaped stroke with
@@ -128,6 +129,41 @@ func TestSameSeedSameOutput(t *testing.T) {
 	}
 	if bytes.Equal(planeBytes(a.Image), planeBytes(c.Image)) {
 		t.Fatal("different seeds gave identical images")
+	}
+}
+
+// TestSnapshots: with SnapshotEvery the recorder gets the current kernel
+// and image every that many iterations, and the fit is the same as
+// without them; the last snapshot is the result's kernel.
+func TestSnapshots(t *testing.T) {
+	_, blurry := syntheticCase(t, 40, motionKernel9())
+	s := recoverySettings()
+	s.Iterations = 12
+	plain, err := Run(context.Background(), blurry, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var snaps []progress.Event
+	s.SnapshotEvery = 4
+	s.Recorder = progress.Func(func(e progress.Event) {
+		if e.Kernel != nil {
+			snaps = append(snaps, e)
+		}
+	})
+	res, err := Run(context.Background(), blurry, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(snaps) != 3 || snaps[0].Iter != 4 || snaps[2].Iter != 12 {
+		t.Fatalf("%d snapshots, want 3 at iterations 4, 8, 12", len(snaps))
+	}
+	for _, e := range snaps {
+		if e.Kernel.W != s.KernelSize || math.Abs(e.Kernel.Sum()-1) > 1e-5 || e.Image.W != blurry.W || e.Image.H != blurry.H {
+			t.Errorf("snapshot at %d: kernel %dx%d summing to %v, image %dx%d", e.Iter, e.Kernel.W, e.Kernel.H, e.Kernel.Sum(), e.Image.W, e.Image.H)
+		}
+	}
+	if !bytes.Equal(planeBytes(res.Kernel), planeBytes(plain.Kernel)) || !bytes.Equal(planeBytes(res.Kernel), planeBytes(snaps[2].Kernel)) {
+		t.Error("snapshots changed the fit, or the last one is not the result")
 	}
 }
 

@@ -103,6 +103,10 @@ func Run(ctx context.Context, y *plane.Plane, s Settings) (*Result, error) {
 		if (it+1)%every == 0 && it+1 < s.Iterations { // the last one is the Finished report below
 			progress.Send(s.Recorder, progress.Event{Stage: "selfdeblur", Iter: it + 1, Total: s.Iterations, Loss: loss, Elapsed: time.Since(start)})
 		}
+		if s.SnapshotEvery > 0 && s.Recorder != nil && (it+1)%s.SnapshotEvery == 0 {
+			_, img, k := p.outputs(p.stageAt(it))
+			s.Recorder.Record(progress.Event{Stage: "selfdeblur", Iter: it + 1, Total: s.Iterations, Loss: loss, Elapsed: time.Since(start), Kernel: k, Image: img})
+		}
 	}
 	if runErr == nil && s.PolishIterations > 0 {
 		useSSIM := s.Loss == LossMSEThenSSIM && s.Iterations > s.SSIMFrom

@@ -105,6 +105,10 @@ type Settings struct {
 	// the fits in turn with two threads each).
 	Concurrency int `json:"-"`
 	Threads     int `json:"-"`
+	// SnapshotEvery, when positive, sends the current kernel and image to
+	// Recorder every that many iterations (progress.Event's Kernel and
+	// Image), at the cost of one forward pass of the networks each time.
+	SnapshotEvery int `json:"-"`
 
 	Recorder    progress.Recorder `json:"-"` // receives progress; may be nil
 	ReportEvery int               `json:"-"` // iterations between progress reports (default 10)
@@ -230,6 +234,8 @@ func (s Settings) Validate() error {
 		return fmt.Errorf("selfdeblur: %d restarts", s.Restarts)
 	case s.TVWeight < 0:
 		return fmt.Errorf("selfdeblur: TV weight %v must not be negative", s.TVWeight)
+	case s.SnapshotEvery < 0:
+		return fmt.Errorf("selfdeblur: snapshot interval %d must not be negative", s.SnapshotEvery)
 	case s.Concurrency < 0 || s.Threads < 0:
 		return fmt.Errorf("selfdeblur: concurrency %d and threads %d must not be negative", s.Concurrency, s.Threads)
 	case s.PolishIterations < 0:

@@ -17,6 +17,7 @@ import (
 	"github.com/deblur/deblur"
 	"github.com/deblur/deblur/bench"
 	"github.com/deblur/deblur/deconv"
+	"github.com/deblur/deblur/l0"
 	"github.com/deblur/deblur/progress"
 	"github.com/deblur/deblur/selfdeblur"
 )
@@ -126,16 +127,18 @@ func runBench(env *cliEnv, args []string) error {
 
 // levinLaiMethods is what "deblur bench levin|lai" can run: every
 // non-blind method of package deconv and the blind rows of
-// bench.DefaultBlind with o and sd.
+// bench.DefaultBlind with o, sd and l0's defaults.
 func levinLaiMethods(o deblur.Options, sd selfdeblur.Estimator) bench.Methods {
 	nb := map[string]deconv.Deconvolver{}
 	for _, name := range deconv.Methods() {
 		nb[name], _ = deconv.Lookup(name)
 	}
-	blind := bench.DefaultBlind(o, sd)
-	config := fmt.Sprintf("%+v", sd)
+	var l l0.Estimator
+	blind := bench.DefaultBlind(o, sd, l)
+	config, lconfig := fmt.Sprintf("%+v", sd), fmt.Sprintf("%+v", l)
 	return bench.Methods{NonBlind: nb, Blind: blind, Ratio: ratioMethod, Config: map[string]string{
 		bench.PipelineName: config, bench.PipelineChosenSizeName: config, bench.SelfDeblurName: config,
+		bench.L0Name: lconfig, bench.L0ChosenSizeName: lconfig,
 	}}
 }
 

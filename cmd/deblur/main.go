@@ -50,6 +50,7 @@ func commands() map[string]command {
 		"chart":   {"draw a PNG chart (y against x per label) from a CSV table, e.g. PSNR against seconds", runChart},
 		"bench":   {"run methods over a benchmark (levin, lai, mnist) and compare with the papers", runBench},
 		"score":   {"score an estimate against the sharp image (PSNR, SSIM, kernel error) as JSON", runScore},
+		"serve":   {"serve the local web app: upload a photo, watch the kernel appear", runServe},
 		"synth":   {"synthesise data: camera-shake kernels for training, or a large blurry photo", runSynth},
 		"train":   {"train a generator of the deep generative priors method (kernel-vae, digit-vae, dcgan)", runTrain},
 	}

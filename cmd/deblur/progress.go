@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"math"
 	"strings"
 	"time"
 
@@ -27,7 +28,11 @@ func (p *progressPrinter) Record(pr progress.Event) {
 	if pr.Iter > 0 && pr.Iter < pr.Total {
 		eta = fmtDuration(time.Duration(float64(pr.Elapsed) / frac * (1 - frac)))
 	}
-	line := fmt.Sprintf("%s %5d/%d loss %.5g  elapsed %s  eta %s", pr.Stage, pr.Iter, pr.Total, pr.Loss, fmtDuration(pr.Elapsed), eta)
+	loss := "" // methods without one loss (l0) report NaN
+	if !math.IsNaN(pr.Loss) {
+		loss = fmt.Sprintf(" loss %.5g", pr.Loss)
+	}
+	line := fmt.Sprintf("%s %5d/%d%s  elapsed %s  eta %s", pr.Stage, pr.Iter, pr.Total, loss, fmtDuration(pr.Elapsed), eta)
 	if p.tty {
 		if !pr.Finished && time.Since(p.lastDraw) < 100*time.Millisecond {
 			return
