@@ -3,9 +3,12 @@ package serve
 import (
 	"context"
 	"flag"
+	"image/png"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -27,8 +30,9 @@ func browser() string {
 
 // TestBrowser drives the page in a headless Chromium as a person would:
 // choose a photo, drag a region, pick settings, start, see the kernel
-// appear while it runs, see the result with its download link. With
-// -update-screenshot it rewrites the README's screenshot:
+// appear while it runs, see the result and download it. With
+// -update-screenshot it runs the shipped sample and rewrites the
+// screenshots docs/img/web.png (halfway) and web-result.png (done):
 //
 //	go test ./serve -run Browser -update-screenshot
 func TestBrowser(t *testing.T) {
@@ -134,6 +138,11 @@ func TestBrowser(t *testing.T) {
 	if !strings.Contains(liveKernel, "/live/kernel.png") {
 		t.Errorf("live kernel %q", liveKernel)
 	}
+	if *updateScreenshot {
+		// The running page, halfway: progress, the live kernel and preview.
+		poll("halfway", `(() => { const p = document.getElementById("live-preview"); return document.getElementById("bar").value >= 50 && p.getAttribute("src") && p.complete ? "yes" : ""; })()`, 5*time.Minute)
+		screenshot(t, ctx, "web.png")
+	}
 	// Then the result, with its download link.
 	step("result", chromedp.WaitVisible(chromedp.ID("result")))
 	width := poll("result image", `String(document.getElementById("after").naturalWidth || "")`, 10*time.Second)
@@ -145,13 +154,30 @@ func TestBrowser(t *testing.T) {
 	if width != wantWidth || !strings.HasPrefix(state, "done") || !strings.Contains(href.Value, "/image.png?download=1") {
 		t.Errorf("result: image width %s, state %q, download %q", width, state, href.Value)
 	}
+	// The link downloads the deblurred image under the photo's name.
+	resp, err := http.Get(ts.URL + href.Value)
+	if err != nil {
+		t.Fatalf("download: %v", err)
+	}
+	defer resp.Body.Close()
+	img, err := png.Decode(resp.Body)
+	if err != nil || resp.StatusCode != http.StatusOK || strconv.Itoa(img.Bounds().Dx()) != wantWidth ||
+		!strings.Contains(resp.Header.Get("Content-Disposition"), "-deblurred.png") {
+		t.Errorf("download: status %d, %q, decode error %v", resp.StatusCode, resp.Header.Get("Content-Disposition"), err)
+	}
 	if *updateScreenshot {
-		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join("..", "docs", "img", "web.png"), png, 0o644); err != nil {
-			t.Fatal(err)
-		}
+		screenshot(t, ctx, "web-result.png")
+	}
+}
+
+// screenshot writes the page as docs/img/name.
+func screenshot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	data, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatalf("screenshot: %v", err)
+	}
+	if err := os.WriteFile(filepath.Join("..", "docs", "img", name), data, 0o644); err != nil {
+		t.Fatal(err)
 	}
 }
