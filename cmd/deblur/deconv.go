@@ -44,6 +44,9 @@ func runDeconv(env *cliEnv, args []string) error {
 	if *out == "" {
 		*out = strings.TrimSuffix(in, filepath.Ext(in)) + "-deconv.png"
 	}
+	if err := distinctOutputs([]string{in, *kernel}, *out); err != nil {
+		return usageError{err}
+	}
 	if err := checkWritable(*out); err != nil {
 		return usageError{err}
 	}

@@ -58,6 +58,9 @@ func runDeblur(env *cliEnv, args []string) error {
 	}
 	in := pos[0]
 	outs := outputPaths(in, f.out, f.kernelOut, f.reportOut)
+	if err := distinctOutputs([]string{in}, outs.image, outs.kernel, outs.report); err != nil {
+		return usageError{err}
+	}
 	if err := checkWritable(outs.image, outs.kernel, outs.report); err != nil {
 		return usageError{err}
 	}

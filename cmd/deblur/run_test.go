@@ -162,6 +162,10 @@ func TestRunErrors(t *testing.T) {
 		{"not an image", []string{"-kernel-size", "5", "-o", out, notImage}, 2, "not an image"},
 		{"truncated", []string{"-kernel-size", "5", "-o", out, truncated}, 2, "truncated"},
 		{"unwritable output", []string{"-kernel-size", "5", "-o", filepath.Join(dir, "no", "such", "dir.png"), gray}, 2, "no/such"},
+		{"output is the input", []string{"-kernel-size", "5", "-o", gray, gray}, 2, "is the input"},
+		{"output is the input by another path", []string{"-kernel-size", "5", "-o", filepath.Join(dir, ".", "..", filepath.Base(dir), filepath.Base(gray)), gray}, 2, "is the input"},
+		{"kernel output is the input", []string{"-kernel-size", "5", "-o", out, "-kernel-out", gray, gray}, 2, "is the input"},
+		{"two outputs alike", []string{"-kernel-size", "5", "-o", out, "-kernel-out", out, gray}, 2, "two outputs"},
 		{"bad flag", []string{"-frobnicate", gray}, 2, "frobnicate"},
 		{"bad preset", []string{"-kernel-size", "5", "-preset", "slow", gray}, 2, "preset"},
 		{"bad pick", []string{"-kernel-size", "5", "-pick", "best", gray}, 2, "-pick"},
@@ -179,6 +183,30 @@ func TestRunErrors(t *testing.T) {
 	for _, e := range entries {
 		if strings.HasPrefix(e.Name(), "o") || strings.HasPrefix(e.Name(), ".deblur") {
 			t.Errorf("failed runs left %s behind", e.Name())
+		}
+	}
+	if after, _ := os.ReadFile(gray); !bytes.Equal(after, data) {
+		t.Errorf("the input %s was changed", gray)
+	}
+}
+
+// TestServeFlags: "deblur serve" refuses bad flags with exit 2 before
+// listening.
+func TestServeFlags(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		msg  string
+	}{
+		{[]string{"-jobs", "0"}, "-jobs 0"},
+		{[]string{"-max-upload", "0"}, "-max-upload 0"},
+		{[]string{"-max-pixels", "5000"}, "-max-pixels 5000"},
+		{[]string{"-ttl", "1s"}, "-ttl 1s"},
+		{[]string{"-addr", "localhost"}, "-addr \"localhost\""},
+		{[]string{"extra"}, "no arguments"},
+	} {
+		code, _, stderr := runCLI(append([]string{"serve"}, tc.args...)...)
+		if code != 2 || !strings.Contains(stderr, tc.msg) {
+			t.Errorf("serve %v: exit %d, stderr %q; want exit 2 mentioning %q", tc.args, code, stderr, tc.msg)
 		}
 	}
 }

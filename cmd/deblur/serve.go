@@ -40,27 +40,16 @@ func runServe(env *cliEnv, args []string) error {
 	if _, help, err := parseCommand(fs, args, 0, "no arguments"); help || err != nil {
 		return err
 	}
-	switch {
-	case *jobs < 1 || *jobs > 64:
-		return usagef("serve: -jobs %d: want 1 to 64", *jobs)
-	case *maxUpload < 1 || *maxUpload > 4096:
-		return usagef("serve: -max-upload %d: want 1 to 4096 MB", *maxUpload)
-	case *maxPixels < 1 || *maxPixels > 1000:
-		return usagef("serve: -max-pixels %d: want 1 to 1000 megapixels", *maxPixels)
-	case *ttl < time.Minute:
-		return usagef("serve: -ttl %v: want at least 1m", *ttl)
-	}
-	if _, port, err := net.SplitHostPort(*addr); err != nil || port == "" {
-		return usagef("serve: -addr %q: want host:port, e.g. 127.0.0.1:8080", *addr)
+	if err := checkServeFlags(*addr, *jobs, *maxUpload, *maxPixels, *ttl); err != nil {
+		return err
 	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("serve: listen on %s: %w", *addr, err)
 	}
-	logger := log.New(env.stderr, "", log.LstdFlags)
 	cfg := serve.Config{WorkDir: *workdir, Jobs: *jobs, MaxUpload: *maxUpload << 20, MaxPixels: *maxPixels * 1_000_000, TTL: *ttl}
 	if !*quiet {
-		cfg.Logf = logger.Printf
+		cfg.Logf = log.New(env.stderr, "", log.LstdFlags).Printf
 	}
 	srv, err := serve.New(cfg)
 	if err != nil {
@@ -83,4 +72,22 @@ func runServe(env *cliEnv, args []string) error {
 		return nil
 	}
 	return err
+}
+
+// checkServeFlags validates the flags of "deblur serve" (usage errors).
+func checkServeFlags(addr string, jobs int, maxUpload, maxPixels int64, ttl time.Duration) error {
+	switch {
+	case jobs < 1 || jobs > 64:
+		return usagef("serve: -jobs %d: want 1 to 64", jobs)
+	case maxUpload < 1 || maxUpload > 4096:
+		return usagef("serve: -max-upload %d: want 1 to 4096 MB", maxUpload)
+	case maxPixels < 1 || maxPixels > 1000:
+		return usagef("serve: -max-pixels %d: want 1 to 1000 megapixels", maxPixels)
+	case ttl < time.Minute:
+		return usagef("serve: -ttl %v: want at least 1m", ttl)
+	}
+	if _, port, err := net.SplitHostPort(addr); err != nil || port == "" {
+		return usagef("serve: -addr %q: want host:port, e.g. 127.0.0.1:8080", addr)
+	}
+	return nil
 }

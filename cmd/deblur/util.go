@@ -3,7 +3,9 @@ package main
 import (
 	"errors"
 	"flag"
+	"fmt"
 	"os"
+	"path/filepath"
 )
 
 // isTerminal reports whether f is a character device (a terminal), which is
@@ -46,4 +48,27 @@ func parseCommand(fs *flag.FlagSet, args []string, want int, what string) (pos [
 		return nil, false, usagef("%s: want %s, got %d arguments", fs.Name(), what, len(pos))
 	}
 	return pos, false, nil
+}
+
+// distinctOutputs refuses outputs that would overwrite an input (the same
+// file, also through another path or a link) or each other, so a run
+// never destroys the user's original.
+func distinctOutputs(inputs []string, outputs ...string) error {
+	for i, o := range outputs {
+		for _, p := range outputs[:i] {
+			if filepath.Clean(o) == filepath.Clean(p) {
+				return fmt.Errorf("two outputs are %s: give each its own path", o)
+			}
+		}
+		ost, err := os.Stat(o)
+		if err != nil {
+			continue // not there yet: cannot be an input
+		}
+		for _, in := range inputs {
+			if ist, err := os.Stat(in); err == nil && os.SameFile(ist, ost) {
+				return fmt.Errorf("output %s is the input %s: choose another output path (inputs are never overwritten)", o, in)
+			}
+		}
+	}
+	return nil
 }
