@@ -51,7 +51,9 @@ type Report struct {
 	RestartPick      string    `json:"restart_pick,omitempty"`
 	// PolishLoss is the objective of the kept kernel after its polish.
 	PolishLoss *float64 `json:"polish_loss,omitempty"`
-	Created    string   `json:"created"`
+	// Confidence is the evidence that the kernel is right.
+	Confidence Confidence `json:"confidence"`
+	Created    string     `json:"created"`
 }
 
 // Kernel is a kernel in the report: its frame (a centred or trimmed
@@ -93,6 +95,9 @@ func newReport(res *Result, runErr error) *Report {
 	if len(est.Fits) > 0 && est.Fits[est.Kept].PolishLoss > 0 {
 		v := est.Fits[est.Kept].PolishLoss
 		r.PolishLoss = &v
+	}
+	if !est.Circular {
+		r.Confidence = newConfidence(res.Kernel, est)
 	}
 	if len(res.planes.Channels) == 3 {
 		r.Color = "luma (BT.601 Y deblurred, blurry Cb/Cr kept)"

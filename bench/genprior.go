@@ -16,26 +16,26 @@ import (
 // runner's). The blurry image must have gi's size; the kernel size argument
 // is ignored, since gk fixes it.
 func DeepDeblur(gi, gk genprior.Generator, s genprior.Alg1Settings) BlindFunc {
-	return func(ctx context.Context, y *plane.Plane, _ int, rec progress.Recorder) (*plane.Plane, *plane.Plane, error) {
+	return func(ctx context.Context, y *plane.Plane, _ int, rec progress.Recorder) (BlindResult, error) {
 		s.Recorder = rec
 		r, err := genprior.Deblur(ctx, imageio.NewGray(y), gi, gk, s)
 		if err != nil {
-			return nil, nil, err
+			return BlindResult{}, err
 		}
-		return r.Image.Channels[0], r.Kernel, nil
+		return BlindResult{Image: r.Image.Channels[0], Kernel: r.Kernel}, nil
 	}
 }
 
 // DeepDeblurSlack is DeepDeblur for Algorithm 2 (genprior.DeblurSlack); the
 // image is the free image i.
 func DeepDeblurSlack(gi, gk genprior.Generator, s genprior.Alg2Settings) BlindFunc {
-	return func(ctx context.Context, y *plane.Plane, _ int, rec progress.Recorder) (*plane.Plane, *plane.Plane, error) {
+	return func(ctx context.Context, y *plane.Plane, _ int, rec progress.Recorder) (BlindResult, error) {
 		s.Recorder = rec
 		r, err := genprior.DeblurSlack(ctx, imageio.NewGray(y), gi, gk, s)
 		if err != nil {
-			return nil, nil, err
+			return BlindResult{}, err
 		}
-		return r.Image.Channels[0], r.Kernel, nil
+		return BlindResult{Image: r.Image.Channels[0], Kernel: r.Kernel}, nil
 	}
 }
 

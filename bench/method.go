@@ -21,7 +21,15 @@ import (
 // estimates a kernelSize x kernelSize convolution kernel and the sharp
 // image (y's size). It sends progress to rec, which may be nil. Colour
 // images are given as their BT.601 luma.
-type BlindFunc func(ctx context.Context, y *plane.Plane, kernelSize int, rec progress.Recorder) (img, k *plane.Plane, err error)
+type BlindFunc func(ctx context.Context, y *plane.Plane, kernelSize int, rec progress.Recorder) (BlindResult, error)
+
+// BlindResult is what a blind method returns.
+type BlindResult struct {
+	Image, Kernel *plane.Plane
+	// Confidence is the pipeline's evidence that the kernel is right
+	// (deblur.Report's), nil for the methods that have none.
+	Confidence *deblur.Confidence
+}
 
 // ReferenceFunc is a reference row that may use a case's ground truth, such
 // as the deep-generative-priors paper's "image already in the generator's
@@ -53,12 +61,12 @@ type Methods struct {
 // evaluate it: e's settings with every fit in the case's kernel frame, on
 // the whole image, from seed; its own image and kernel.
 func SelfDeblur(e selfdeblur.Estimator, seed uint64) BlindFunc {
-	return func(ctx context.Context, y *plane.Plane, kernelSize int, rec progress.Recorder) (*plane.Plane, *plane.Plane, error) {
+	return func(ctx context.Context, y *plane.Plane, kernelSize int, rec progress.Recorder) (BlindResult, error) {
 		est, err := e.Estimate(ctx, y, blind.Job{Frames: []int{kernelSize}, Seed: seed, Recorder: rec})
 		if err != nil {
-			return nil, nil, err
+			return BlindResult{}, err
 		}
-		return est.Image, est.Kernel, nil
+		return BlindResult{Image: est.Image, Kernel: est.Kernel}, nil
 	}
 }
 
@@ -68,7 +76,7 @@ func SelfDeblur(e selfdeblur.Estimator, seed uint64) BlindFunc {
 // chooseSize. It returns the pipeline's output (the luma deconvolved with
 // the kernel by the finish) and its kernel.
 func Pipeline(o deblur.Options, chooseSize bool) BlindFunc {
-	return func(ctx context.Context, y *plane.Plane, kernelSize int, rec progress.Recorder) (*plane.Plane, *plane.Plane, error) {
+	return func(ctx context.Context, y *plane.Plane, kernelSize int, rec progress.Recorder) (BlindResult, error) {
 		run := o
 		run.KernelSize, run.Recorder = kernelSize, rec
 		if chooseSize {
@@ -76,9 +84,9 @@ func Pipeline(o deblur.Options, chooseSize bool) BlindFunc {
 		}
 		res, err := deblur.DeblurPlanes(ctx, imageio.NewGray(y), &run)
 		if err != nil {
-			return nil, nil, err
+			return BlindResult{}, err
 		}
-		return res.Planes().Channels[0], res.Kernel, nil
+		return BlindResult{Image: res.Planes().Channels[0], Kernel: res.Kernel, Confidence: &res.Report.Confidence}, nil
 	}
 }
 

@@ -27,9 +27,13 @@ func TestPipelineShapes(t *testing.T) {
 		{Method: tiny, Scale: 2},
 		{Method: tiny},
 	} {
-		img, k, err := Pipeline(o, false)(context.Background(), y, 9, nil)
+		br, err := Pipeline(o, false)(context.Background(), y, 9, nil)
 		if err != nil {
 			t.Fatalf("%+v: %v", o, err)
+		}
+		img, k := br.Image, br.Kernel
+		if br.Confidence == nil || !(br.Confidence.MainPiece > 0) {
+			t.Errorf("%+v: no confidence: %+v", o, br.Confidence)
 		}
 		if img.W != 90 || img.H != 70 || k.W > 11 || k.H > 11 {
 			t.Errorf("%+v: image %dx%d, kernel %dx%d", o, img.W, img.H, k.W, k.H)
@@ -39,10 +43,11 @@ func TestPipelineShapes(t *testing.T) {
 		}
 	}
 	// Without the case's size: a frame chosen for the image, trimmed.
-	img, k, err := Pipeline(deblur.Options{Method: tiny}, true)(context.Background(), y, 99, nil)
+	br, err := Pipeline(deblur.Options{Method: tiny}, true)(context.Background(), y, 99, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
+	img, k := br.Image, br.Kernel
 	if max := kernel.AutoSize(90, 70); img.W != 90 || img.H != 70 || k.W > max+2 || k.H > max+2 || math.Abs(k.Sum()-1) > 1e-6 {
 		t.Errorf("chosen size: image %dx%d, kernel %dx%d summing to %v (frame %d)", img.W, img.H, k.W, k.H, k.Sum(), max)
 	}
@@ -55,7 +60,7 @@ func TestDefaultBlindValidates(t *testing.T) {
 	blind := DefaultBlind(deblur.Options{Method: bad}, bad, l0.Estimator{Iterations: -1})
 	y := plane.New(64, 64)
 	for name, f := range blind {
-		if _, _, err := f(context.Background(), y, 7, nil); err == nil {
+		if _, err := f(context.Background(), y, 7, nil); err == nil {
 			t.Errorf("%s: -1 iterations ran", name)
 		}
 	}

@@ -55,6 +55,10 @@ type CaseResult struct {
 	// truth of their own (ReferenceFunc): the PSNR of that truth against
 	// the case's sharp image, with the dataset's protocol.
 	TruthPSNR *float64 `json:"truth_psnr,omitempty"`
+	// FitAgreement and MainPiece are the pipeline's evidence for its
+	// kernel (deblur.Confidence), for the rows that run it.
+	FitAgreement *float64 `json:"fit_agreement,omitempty"`
+	MainPiece    *float64 `json:"main_piece,omitempty"`
 }
 
 // Stats summarises the results of one method on a dataset (or a category).
@@ -123,7 +127,7 @@ func Summarize(rs []CaseResult) Stats {
 }
 
 // csvHeader is the first row of results.csv.
-var csvHeader = []string{"case", "category", "method", "psnr", "ssim", "error_ratio", "kernel_ncc", "kernel_ssd", "shift_x", "shift_y", "seconds", "kernel_size", "image", "kernel", "config", "truth_psnr", "error_ratio_2norm"}
+var csvHeader = []string{"case", "category", "method", "psnr", "ssim", "error_ratio", "kernel_ncc", "kernel_ssd", "shift_x", "shift_y", "seconds", "kernel_size", "image", "kernel", "config", "truth_psnr", "error_ratio_2norm", "fit_agreement", "main_piece"}
 
 // writeResults writes rs as results.csv and results.json in dir.
 func writeResults(dir string, rs []CaseResult) error {
@@ -140,7 +144,7 @@ func writeResults(dir string, rs []CaseResult) error {
 	for _, r := range rs {
 		w.Write([]string{r.Case, r.Category, r.Method, num(r.PSNR), num(r.SSIM), opt(r.ErrorRatio),
 			opt(r.KernelNCC), opt(r.KernelSSD), num(r.ShiftX), num(r.ShiftY), num(r.Seconds),
-			strconv.Itoa(r.KernelSize), r.Image, r.Kernel, r.Config, opt(r.TruthPSNR), opt(r.ErrorRatio2)})
+			strconv.Itoa(r.KernelSize), r.Image, r.Kernel, r.Config, opt(r.TruthPSNR), opt(r.ErrorRatio2), opt(r.FitAgreement), opt(r.MainPiece)})
 	}
 	w.Flush()
 	if err := w.Error(); err != nil {

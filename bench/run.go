@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/deblur/deblur"
 	"github.com/deblur/deblur/imageio"
 	"github.com/deblur/deblur/metrics"
 	"github.com/deblur/deblur/plane"
@@ -216,9 +217,10 @@ func (m Methods) config(x Method) string {
 
 // output is what a method made of a case.
 type output struct {
-	image  *imageio.Image
-	kernel *plane.Plane   // the kernel used; nil for the blurry row
-	truth  *imageio.Image // the ground truth to score against, nil for the case's
+	image      *imageio.Image
+	kernel     *plane.Plane   // the kernel used; nil for the blurry row
+	truth      *imageio.Image // the ground truth to score against, nil for the case's
+	confidence *deblur.Confidence
 }
 
 // runCase runs m on c, scores it and writes its files (the result file
@@ -241,6 +243,9 @@ func (r *Runner) runCase(ctx context.Context, d *Dataset, c Case, m Method, dir 
 	res := &CaseResult{Case: c.Name, Category: c.Category, Method: m.Name, Seconds: secs, Image: c.Name + ".png", Config: r.Methods.config(m)}
 	if m.Blind != "" {
 		res.KernelSize = c.KernelSize
+	}
+	if o.confidence != nil {
+		res.FitAgreement, res.MainPiece = o.confidence.Agreement, &o.confidence.MainPiece
 	}
 	if err := r.score(ctx, d, res, m, s, o); err != nil {
 		return nil, fmt.Errorf("bench: scoring %s on %s: %w", m.Name, c.Name, err)
@@ -285,24 +290,25 @@ func (r *Runner) apply(ctx context.Context, c Case, m Method, s *Sample) (output
 			return output{}, err
 		}
 	}
-	img, k, err := blind(ctx, y, c.KernelSize, r.Recorder)
+	br, err := blind(ctx, y, c.KernelSize, r.Recorder)
 	if err != nil {
 		return output{}, err
 	}
+	img, k, conf := br.Image, br.Kernel, br.Confidence
 	if m.NonBlind != "" {
 		out, err := r.deconvolve(ctx, m.NonBlind, s.Blurry, k)
-		return output{image: out, kernel: k}, err
+		return output{image: out, kernel: k, confidence: conf}, err
 	}
 	img = fitTo(img, y.W, y.H)
 	if img == nil {
 		return output{}, fmt.Errorf("blind method %s returned an image smaller than the %dx%d input", m.Blind, y.W, y.H)
 	}
 	if s.Blurry.IsGray() {
-		return output{image: imageio.NewGray(img), kernel: k}, nil
+		return output{image: imageio.NewGray(img), kernel: k, confidence: conf}, nil
 	}
 	// The SelfDeblur authors' colour scheme: deblurred luma, blurry chroma.
 	out, err := imageio.YCbCrToRGB(img, cb, cr)
-	return output{image: out, kernel: k}, err
+	return output{image: out, kernel: k, confidence: conf}, err
 }
 
 // deconvolve runs the non-blind method called name on every channel of im.

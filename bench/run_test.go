@@ -48,12 +48,12 @@ func richardsonLucy(ctx context.Context, y, k *plane.Plane) (*plane.Plane, error
 }
 
 // boxBlind "estimates" a 5x5 box kernel and returns the blurry image.
-func boxBlind(ctx context.Context, y *plane.Plane, size int, rec progress.Recorder) (*plane.Plane, *plane.Plane, error) {
+func boxBlind(ctx context.Context, y *plane.Plane, size int, rec progress.Recorder) (BlindResult, error) {
 	k := plane.New(5, 5)
 	for i := range k.Pix {
 		k.Pix[i] = 1.0 / 25
 	}
-	return y.Clone(), k, nil
+	return BlindResult{Image: y.Clone(), Kernel: k}, nil
 }
 
 func testRunner(t *testing.T, rec progress.Recorder) (*Runner, *Dataset) {
@@ -204,7 +204,8 @@ func TestRunnerBlindErrorRatio(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, k, _ := boxBlind(ctx, s.Blurry.Channels[0], 0, nil)
+	br, _ := boxBlind(ctx, s.Blurry.Channels[0], 0, nil)
+	k := br.Kernel
 	est, err := richardsonLucy(ctx, s.Blurry.Channels[0], k)
 	if err != nil {
 		t.Fatal(err)

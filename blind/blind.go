@@ -100,6 +100,8 @@ type Fit struct {
 	Loss, Sharpness float64
 	// PolishLoss is the objective after a kernel polish, 0 without one.
 	PolishLoss float64
+	// Kernel is the fit's kernel in its frame, nil for a failed fit.
+	Kernel *plane.Plane
 }
 
 // FinalLoss returns the last of e's losses, or NaN when there is none.

@@ -159,3 +159,26 @@ func TestUpscaleInvertsShrink(t *testing.T) {
 		t.Errorf("NCC %.4f at shift (%d, %d), want >= 0.95 at (0, 0)", ke.NCC, ke.DX, ke.DY)
 	}
 }
+
+// TestPieces: a stroke is one piece; a stroke and a separate blob are two,
+// largest first; faint values below the floor are in no piece.
+func TestPieces(t *testing.T) {
+	k := plane.New(9, 9)
+	for i := 1; i <= 5; i++ {
+		k.Set(i, i, 2) // a diagonal stroke (8-connected), mass 10
+	}
+	if got := Pieces(k, 0.05); len(got) != 1 || math.Abs(got[0]-1) > 1e-12 {
+		t.Errorf("one stroke: pieces %v, want [1]", got)
+	}
+	k.Set(8, 0, 3)
+	k.Set(8, 1, 1)    // a separate blob, mass 4
+	k.Set(0, 8, 0.01) // faint, below 5 % of the peak
+	got := Pieces(k, 0.05)
+	want := []float64{10 / 14.01, 4 / 14.01}
+	if len(got) != 2 || math.Abs(got[0]-want[0]) > 1e-12 || math.Abs(got[1]-want[1]) > 1e-12 {
+		t.Errorf("stroke and blob: pieces %v, want %v", got, want)
+	}
+	if got := Pieces(plane.New(3, 3), 0.05); got != nil {
+		t.Errorf("empty kernel: %v", got)
+	}
+}

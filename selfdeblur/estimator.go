@@ -235,11 +235,11 @@ func (r *Result) estimate(s Settings) *blind.Estimate {
 		return s.KernelSize
 	}
 	if len(r.RestartLosses) == 0 {
-		est.Fits = []blind.Fit{{Seed: r.Seed, Frame: s.KernelSize, Loss: lastOr(r.Losses, math.NaN()), Sharpness: math.NaN(), PolishLoss: r.PolishLoss}}
+		est.Fits = []blind.Fit{{Seed: r.Seed, Frame: s.KernelSize, Loss: lastOr(r.Losses, math.NaN()), Sharpness: math.NaN(), PolishLoss: r.PolishLoss, Kernel: r.Kernel}}
 		return est
 	}
 	for i, l := range r.RestartLosses {
-		f := blind.Fit{Seed: s.Seed + uint64(i), Frame: frame(i), Loss: l, Sharpness: r.RestartSharpness[i]}
+		f := blind.Fit{Seed: s.Seed + uint64(i), Frame: frame(i), Loss: l, Sharpness: r.RestartSharpness[i], Kernel: r.RestartKernels[i]}
 		if f.Seed == r.Seed {
 			est.Kept = i
 			f.PolishLoss = r.PolishLoss

@@ -76,11 +76,13 @@ func choose(results []*Result, errs []error, s Settings) (*Result, error) {
 	losses := make([]float64, n)
 	sharp := make([]float64, n)
 	final := make([]float64, n) // NaN: no usable fit
+	kernels := make([]*plane.Plane, n)
 	for i, r := range results {
 		losses[i], sharp[i], final[i] = math.NaN(), math.NaN(), math.NaN()
 		if r == nil || errors.Is(errs[i], blind.ErrDiverged) || len(r.Losses) == 0 || r.Image == nil {
 			continue
 		}
+		kernels[i] = r.Kernel
 		if errs[i] == nil {
 			losses[i] = lastOr(r.Losses, math.NaN())
 		}
@@ -96,6 +98,7 @@ func choose(results []*Result, errs []error, s Settings) (*Result, error) {
 	r.Seed = s.Seed + uint64(best)
 	r.RestartLosses = losses
 	r.RestartSharpness = sharp
+	r.RestartKernels = kernels
 	r.Picked = pick
 	return r, errs[best]
 }

@@ -38,6 +38,9 @@ type Result struct {
 	// GradientSparsity of its image in seed order (lower is sharper; NaN
 	// for a fit that diverged); nil otherwise.
 	RestartSharpness []float64
+	// RestartKernels holds, with Restarts above 1, every fit's kernel in
+	// seed order (nil for a fit that failed); nil otherwise.
+	RestartKernels []*plane.Plane
 	// Picked is, with Restarts above 1, the rule that chose among the fits
 	// (Settings.Pick resolved: PickSharpest or PickObjective); PickAuto
 	// otherwise.
