@@ -19,7 +19,7 @@ import (
 func runDeconv(env *cliEnv, args []string) error {
 	fs := flag.NewFlagSet("deconv", flag.ContinueOnError)
 	fs.SetOutput(env.stderr)
-	kernel := fs.String("kernel", "", "convolution kernel `PNG` (any size; normalised to sum 1; required)")
+	kernel := fs.String("kernel", "", "convolution kernel `FILE`: a PNG (any size; normalised to sum 1; the run command's enlarged kernel PNG is shrunk back) or a run report (.json, the exact values); required")
 	method := fs.String("method", "irls", "non-blind `METHOD`: "+strings.Join(deconv.Methods(), ", "))
 	out := fs.String("o", "", "output image `PATH` (PNG; default: IN with -deconv.png)")
 	rot := fs.Bool("rot180", false, "rotate the kernel by 180 degrees first (for correlation kernels)")
@@ -50,7 +50,7 @@ func runDeconv(env *cliEnv, args []string) error {
 	if err := checkWritable(*out); err != nil {
 		return usageError{err}
 	}
-	k, err := imageio.ReadKernel(*kernel)
+	k, err := readKernelFile(*kernel)
 	if err != nil {
 		return usageError{err}
 	}

@@ -101,7 +101,7 @@ func runScore(env *cliEnv, args []string) error {
 // scoreKernel adds the accuracy of the estimated kernel in estPath against
 // the true kernel in truePath.
 func (out *scoreOutput) scoreKernel(estPath, truePath string) error {
-	ek, err := readEstimatedKernel(estPath)
+	ek, err := readKernelFile(estPath)
 	if err != nil {
 		return err
 	}

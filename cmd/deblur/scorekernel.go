@@ -12,11 +12,11 @@ import (
 	"github.com/deblur/deblur/plane"
 )
 
-// readEstimatedKernel reads the estimated kernel for score: from a run
-// report (.json, the exact values) or from a kernel image. A kernel PNG
+// readKernelFile reads a kernel for score and deconv: from a run report
+// (.json, the exact values) or from a kernel image. A kernel PNG
 // written by the run command is enlarged for viewing (kernelScale); such an
 // image, recognised by its size and its constant blocks, is shrunk back.
-func readEstimatedKernel(path string) (*plane.Plane, error) {
+func readKernelFile(path string) (*plane.Plane, error) {
 	if strings.EqualFold(filepath.Ext(path), ".json") {
 		b, err := os.ReadFile(path)
 		if err != nil {
