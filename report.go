@@ -25,6 +25,11 @@ type Report struct {
 	// Input and Outputs name the files; front ends fill them in.
 	Input   string            `json:"input,omitempty"`
 	Outputs map[string]string `json:"outputs,omitempty"`
+	// InputSHA256 and SettingsHash, filled in by batch runs, identify
+	// the input's bytes and the settings that made the outputs, so a
+	// rerun can tell finished work from stale.
+	InputSHA256  string `json:"input_sha256,omitempty"`
+	SettingsHash string `json:"settings_hash,omitempty"`
 	// Settings are the method's settings as run; Plan is every choice
 	// of the pipeline.
 	Settings any   `json:"settings"`

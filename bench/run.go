@@ -255,7 +255,7 @@ func (r *Runner) runCase(ctx context.Context, d *Dataset, c Case, m Method, dir 
 	}
 	if k != nil {
 		res.Kernel = c.Name + "-kernel.png"
-		if err := imageio.WriteKernelPNG(filepath.Join(dir, res.Kernel), k, max(1, 256/max(k.W, k.H))); err != nil {
+		if err := imageio.WriteKernelPNG(filepath.Join(dir, res.Kernel), k, imageio.KernelViewScale(max(k.W, k.H))); err != nil {
 			return nil, fmt.Errorf("bench: %w", err)
 		}
 	}

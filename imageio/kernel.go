@@ -72,3 +72,7 @@ func KernelImage(k *plane.Plane, scale int) *image.Gray {
 func WriteKernelPNG(path string, k *plane.Plane, scale int) error {
 	return WriteImagePNG(path, KernelImage(k, scale))
 }
+
+// KernelViewScale is the enlargement that makes a kernel whose longer side
+// is n pixels viewable, about 256 px: the scale deblur's outputs use.
+func KernelViewScale(n int) int { return max(1, 256/max(n, 1)) }

@@ -108,7 +108,7 @@ func writeResults(j *job, res *deblur.Result) error {
 		return err
 	}
 	k := res.Kernel
-	if err := imageio.WriteKernelPNG(filepath.Join(j.dir, kernelFile), k, max(1, 256/max(k.W, k.H))); err != nil {
+	if err := imageio.WriteKernelPNG(filepath.Join(j.dir, kernelFile), k, imageio.KernelViewScale(max(k.W, k.H))); err != nil {
 		return err
 	}
 	rep := res.Report

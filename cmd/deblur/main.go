@@ -48,6 +48,7 @@ func commands() map[string]command {
 		"run":     {"deblur an image (the default command)", runDeblur},
 		"deconv":  {"remove a known blur (non-blind deconvolution with a given kernel)", runDeconv},
 		"chart":   {"draw a PNG chart (y against x per label) from a CSV table, e.g. PSNR against seconds", runChart},
+		"batch":   {"deblur many images: folders, patterns, shards for array jobs; resumable", runBatch},
 		"bench":   {"run methods over a benchmark (levin, lai, mnist) and compare with the papers", runBench},
 		"score":   {"score an estimate against the sharp image (PSNR, SSIM, kernel error) as JSON", runScore},
 		"serve":   {"serve the local web app: upload a photo, watch the kernel appear", runServe},

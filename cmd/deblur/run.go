@@ -130,7 +130,7 @@ func finishRun(env *cliEnv, quiet bool, in string, outs outputSet, res *deblur.R
 	if err := imageio.WriteImagePNG(outs.image, res.Image); err != nil {
 		return err
 	}
-	if err := imageio.WriteKernelPNG(outs.kernel, res.Kernel, kernelScale(max(res.Kernel.W, res.Kernel.H))); err != nil {
+	if err := imageio.WriteKernelPNG(outs.kernel, res.Kernel, imageio.KernelViewScale(max(res.Kernel.W, res.Kernel.H))); err != nil {
 		return err
 	}
 	if err := writeJSON(outs.report, rep); err != nil {
@@ -145,8 +145,6 @@ func finishRun(env *cliEnv, quiet bool, in string, outs outputSet, res *deblur.R
 	return runErr
 }
 
-// kernelScale enlarges small kernels so the PNG is viewable (about 256 px).
-func kernelScale(k int) int { return max(1, 256/max(k, 1)) }
 
 // writeJSON writes v as indented JSON atomically (internal/atomicfile).
 func writeJSON(path string, v any) error {

@@ -150,7 +150,7 @@ func TestScoreReadsRunKernelOutputs(t *testing.T) {
 	k.Set(2, 3, 0.4)
 	k.Set(3, 3, 0.2)
 	k.Set(3, 4, 0.4)
-	if err := imageio.WriteKernelPNG(p("big.png"), k, kernelScale(7)); err != nil {
+	if err := imageio.WriteKernelPNG(p("big.png"), k, imageio.KernelViewScale(7)); err != nil {
 		t.Fatal(err)
 	}
 	if err := imageio.WritePNG(p("k3.png"), imageio.NewGray(k), imageio.Depth16); err != nil {
@@ -166,7 +166,7 @@ func TestScoreReadsRunKernelOutputs(t *testing.T) {
 	// A trimmed estimate need not be square: its enlarged PNG and its
 	// report must read back too.
 	trimmed := k.Crop(1, 2, 5, 3)
-	if err := imageio.WriteKernelPNG(p("trim.png"), trimmed, kernelScale(5)); err != nil {
+	if err := imageio.WriteKernelPNG(p("trim.png"), trimmed, imageio.KernelViewScale(5)); err != nil {
 		t.Fatal(err)
 	}
 	if b, err = json.Marshal(map[string]any{"kernel": deblur.NewKernel(trimmed)}); err != nil {

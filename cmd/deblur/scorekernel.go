@@ -14,7 +14,7 @@ import (
 
 // readKernelFile reads a kernel for score and deconv: from a run report
 // (.json, the exact values) or from a kernel image. A kernel PNG
-// written by the run command is enlarged for viewing (kernelScale); such an
+// written by the run command is enlarged for viewing (imageio.KernelViewScale); such an
 // image, recognised by its size and its constant blocks, is shrunk back.
 func readKernelFile(path string) (*plane.Plane, error) {
 	if strings.EqualFold(filepath.Ext(path), ".json") {
@@ -53,14 +53,14 @@ func readKernelFile(path string) (*plane.Plane, error) {
 }
 
 // unenlarge undoes the run command's kernel enlargement: a kernel whose
-// longer side is n * kernelScale(n) for some n, with kernelScale(n) > 1,
+// longer side is n * imageio.KernelViewScale(n) for some n, with imageio.KernelViewScale(n) > 1,
 // whose shorter side is a multiple of that scale and which is made of
 // constant blocks of that size, comes back at its own size (a trimmed
 // estimate need not be square); any other kernel is returned as it is.
 func unenlarge(k *plane.Plane) *plane.Plane {
 	long := max(k.W, k.H)
 	for n := 1; n < long; n++ {
-		s := kernelScale(n)
+		s := imageio.KernelViewScale(n)
 		if s < 2 || n*s != long || k.W%s != 0 || k.H%s != 0 || !constantBlocks(k, s) {
 			continue
 		}
