@@ -145,7 +145,6 @@ func finishRun(env *cliEnv, quiet bool, in string, outs outputSet, res *deblur.R
 	return runErr
 }
 
-
 // writeJSON writes v as indented JSON atomically (internal/atomicfile).
 func writeJSON(path string, v any) error {
 	data, err := json.MarshalIndent(v, "", "  ")
