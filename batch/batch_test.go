@@ -47,7 +47,7 @@ func rels(ins []Input) []string {
 func TestFind(t *testing.T) {
 	dir := t.TempDir()
 	touch(t, dir, "a.png", "b.JPG", "notes.txt", ".hidden.png", "sub/c.tif", "sub/deeper/d.jpeg",
-		".git/e.png", "out/old.png", "other/x.webp")
+		".git/e.png", "out/old.png", "other/x.txt")
 	chdir(t, dir)
 	cases := []struct {
 		args      []string
@@ -250,9 +250,23 @@ func TestRunResume(t *testing.T) {
 	// Nothing redone.
 	run("a.png:skipped b.png:skipped bad.png:failed")
 
-	// A run killed after writing b's image but before its report, with a
-	// temporary file left behind; and a.png's input changed.
-	if err := os.Remove(filepath.Join(out, "sub", "b.json")); err != nil {
+	// A run killed after writing b's image but before its final report
+	// (the claim is there, not complete), with a temporary file left
+	// behind; and a.png's input changed.
+	bReport := filepath.Join(out, "sub", "b.json")
+	data, err := os.ReadFile(bReport)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var claim deblur.Report
+	if err := json.Unmarshal(data, &claim); err != nil {
+		t.Fatal(err)
+	}
+	claim.Completed = false
+	if data, err = json.Marshal(claim); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(bReport, data, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	stale := filepath.Join(out, "sub", ".b.png.tmp-12345")
@@ -347,4 +361,33 @@ func TestCancelAndInputSafety(t *testing.T) {
 	if now, _ := os.ReadFile(in); !bytes.Equal(now, orig) {
 		t.Fatal("the input was changed")
 	}
+
+	// A file of the user's at an output path is kept unless Overwrite.
+	mine := filepath.Join(out, "d.png")
+	touch(t, out, "d.png")
+	cfg := &Config{OutDir: out, Options: deblur.Options{Method: l0.Estimator{}}}
+	if rec := Process(context.Background(), inputs[0], cfg); rec.Status != StatusFailed || !strings.Contains(rec.Error, "-overwrite") {
+		t.Errorf("a foreign file at the output path: %+v", rec)
+	}
+	if data, _ := os.ReadFile(mine); string(data) != "d.png" {
+		t.Errorf("the user's file was changed")
+	}
+	cfg.Overwrite = true
+	if rec := Process(context.Background(), inputs[0], cfg); rec.Status != StatusDone {
+		t.Errorf("with Overwrite: %+v", rec)
+	}
+}
+
+// FuzzParseShard: any -shard text and JOB_COMPLETION_INDEX give a shard
+// inside its count or an error.
+func FuzzParseShard(f *testing.F) {
+	for _, s := range [][2]string{{"0/4", ""}, {"4", "3"}, {"3/3", ""}, {"-1/2", ""}, {"9999999999999999999/1", ""}, {"2", "x"}} {
+		f.Add(s[0], s[1])
+	}
+	f.Fuzz(func(t *testing.T, s, env string) {
+		sh, err := ParseShard(s, func(string) string { return env })
+		if err == nil && (sh.Count < 1 || sh.Index < 0 || sh.Index >= sh.Count) {
+			t.Fatalf("ParseShard(%q, %q) = %+v", s, env, sh)
+		}
+	})
 }

@@ -11,6 +11,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/deblur/deblur/imageio"
 )
 
 // ErrNoInputs is returned by Find when the arguments name no image.
@@ -30,25 +32,15 @@ type Input struct {
 // Stem-kernel.png and Stem.json.
 func (in Input) Stem() string { return strings.TrimSuffix(in.Rel, path.Ext(in.Rel)) }
 
-// imageExts are the extensions taken from folders; a file named directly
-// is taken whatever its name.
-var imageExts = []string{".png", ".jpg", ".jpeg", ".tif", ".tiff"}
-
-// IsImageName reports whether a file found in a folder is taken as an
-// image: by its extension (PNG, JPEG, TIFF; any case), hidden files never.
-func IsImageName(name string) bool {
-	return !strings.HasPrefix(name, ".") && slices.Contains(imageExts, strings.ToLower(filepath.Ext(name)))
-}
-
 // Find lists the images that args name: files (taken whatever their
-// extension), folders (their images; with recursive, also those of every
-// subfolder) and glob patterns (filepath.Match syntax; a pattern that
-// matches nothing is an error; as in a shell, its wildcards do not match
-// a leading dot). Hidden files and folders are skipped, and
-// so is the folder skip (the output folder, so that a rerun does not take
-// its own outputs as inputs). The list is sorted by Rel, each file once.
-// Two inputs whose outputs would have the same name (a.jpg and a.png) are
-// an error naming both.
+// extension), folders (the files imageio.IsImageName takes; with
+// recursive, also those of every subfolder) and glob patterns
+// (filepath.Match syntax; a pattern that matches nothing is an error; as
+// in a shell, its wildcards do not match a leading dot). Hidden folders
+// are skipped, and so is the folder skip (the output folder, so that a
+// rerun does not take its own outputs as inputs). The list is sorted by
+// Rel, each file once. Two inputs whose outputs would have the same name
+// (a.jpg and a.png) are an error naming both.
 func Find(args []string, recursive bool, skip string) ([]Input, error) {
 	skipAbs := ""
 	if skip != "" {
@@ -127,7 +119,7 @@ func walk(root string, recursive bool, skipAbs string, add func(Input)) error {
 			}
 			return nil
 		}
-		if !IsImageName(d.Name()) || !(d.Type().IsRegular() || d.Type()&fs.ModeSymlink != 0) {
+		if !imageio.IsImageName(d.Name()) || !(d.Type().IsRegular() || d.Type()&fs.ModeSymlink != 0) {
 			return nil
 		}
 		rel, err := filepath.Rel(root, p)

@@ -37,6 +37,9 @@ type Config struct {
 	Limits imageio.Limits
 	// Version names the build in the reports (empty: deblur.Version).
 	Version string
+	// Overwrite lets a batch replace files at its output paths that no
+	// batch wrote (without it such an input fails, naming the file).
+	Overwrite bool
 }
 
 // Record is one input's line in the manifest.
@@ -98,10 +101,13 @@ func (cfg *Config) outputsOf(in Input) outputs {
 
 // Process deblurs one input into cfg.OutDir, unless its outputs are there
 // already for the same input bytes and settings (then the Record says
-// skipped). It never writes partial outputs: the image and the kernel are
-// written atomically, then the report, which marks the input finished; a
-// failure or cancellation leaves the earlier outputs, if any, as they
-// were. The error is in the Record; Process itself does not fail.
+// skipped). It never writes partial outputs: it first writes a report that
+// claims the outputs (complete false), then the image and the kernel, each
+// atomically, then the complete report, which marks the input finished. A
+// failure or cancellation leaves the claim saying why, and the earlier
+// outputs, if any, as they were. Files at the output paths that no batch
+// wrote are replaced only with cfg.Overwrite, and an input never. The
+// error is in the Record; Process itself does not fail.
 func Process(ctx context.Context, in Input, cfg *Config) Record {
 	start := time.Now()
 	rec := Record{Input: in.Path, SettingsHash: cfg.SettingsHash()}
@@ -134,28 +140,44 @@ func Process(ctx context.Context, in Input, cfg *Config) Record {
 	if err != nil {
 		return fail(err)
 	}
-	if err := prepare(outs, in.Path); err != nil {
+	if err := prepare(outs, in.Path, cfg.Overwrite); err != nil {
+		return fail(err)
+	}
+	// Claim the outputs: a report that is not complete says a batch is
+	// making them, so a rerun after a kill replaces them without -overwrite.
+	claim := &deblur.Report{Version: cfg.version(), Input: in.Path, Outputs: rec.Outputs,
+		InputSHA256: rec.InputSHA256, SettingsHash: rec.SettingsHash, Error: "in progress"}
+	if err := writeReport(outs.report, claim); err != nil {
+		return fail(err)
+	}
+	failClaimed := func(err error) Record {
+		claim.Error = err.Error() // best effort: the report says why
+		writeReport(outs.report, claim)
 		return fail(err)
 	}
 	opts := cfg.Options
 	opts.Recorder, opts.SnapshotEvery = nil, 0
 	res, err := deblur.Deblur(ctx, img, &opts)
 	if err != nil {
-		return fail(err)
+		return failClaimed(err)
 	}
 	rep := res.Report
-	rep.Version, rep.Input = cfg.Version, in.Path
-	if rep.Version == "" {
-		rep.Version = deblur.Version
-	}
+	rep.Version, rep.Input = cfg.version(), in.Path
 	rep.Outputs, rep.InputSHA256, rep.SettingsHash = rec.Outputs, rec.InputSHA256, rec.SettingsHash
 	if err := write(outs, res, rep); err != nil {
-		return fail(err)
+		return failClaimed(err)
 	}
 	rec.Status = StatusDone
 	rec.Seconds = time.Since(start).Seconds()
 	rec.KernelWidth, rec.KernelHeight, rec.FinalLoss = res.Kernel.W, res.Kernel.H, rep.FinalLoss
 	return rec
+}
+
+func (cfg *Config) version() string {
+	if cfg.Version == "" {
+		return deblur.Version
+	}
+	return cfg.Version
 }
 
 // finished returns the report of an earlier run that completed with the
@@ -177,11 +199,12 @@ func finished(outs outputs, settings, input string) (*deblur.Report, bool) {
 	return &rep, true
 }
 
-// prepare makes the outputs' folder, refuses outputs that are the input,
-// and removes the temporary files a killed run may have left for them
+// prepare makes the outputs' folder, refuses outputs that are the input
+// (and, unless overwrite, outputs that exist without a batch's report), and
+// removes the temporary files a killed run may have left for them
 // (internal/atomicfile names them .BASE.tmp-*). Shards process disjoint
 // inputs, so no other process is writing these.
-func prepare(outs outputs, input string) error {
+func prepare(outs outputs, input string, overwrite bool) error {
 	if err := os.MkdirAll(filepath.Dir(outs.image), 0o755); err != nil {
 		return fmt.Errorf("output folder: %w", err)
 	}
@@ -189,9 +212,14 @@ func prepare(outs outputs, input string) error {
 	if err != nil {
 		return err
 	}
+	ours := fromBatch(outs.report)
 	for _, o := range []string{outs.image, outs.kernel, outs.report} {
-		if ost, err := os.Stat(o); err == nil && os.SameFile(ist, ost) {
+		ost, err := os.Stat(o)
+		if err == nil && os.SameFile(ist, ost) {
 			return fmt.Errorf("output %s is the input: inputs are never overwritten", o)
+		}
+		if err == nil && !ours && !overwrite {
+			return fmt.Errorf("output %s exists and no batch wrote it: give -overwrite to replace it", o)
 		}
 		dir, base := filepath.Split(o)
 		stale, _ := filepath.Glob(filepath.Join(dir, "."+escapeGlob(base)+".tmp-*"))
@@ -200,6 +228,17 @@ func prepare(outs outputs, input string) error {
 		}
 	}
 	return nil
+}
+
+// fromBatch reports whether the report at path was written by a batch
+// (it records the settings hash), finished or not.
+func fromBatch(path string) bool {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return false
+	}
+	var rep deblur.Report
+	return json.Unmarshal(data, &rep) == nil && rep.SettingsHash != ""
 }
 
 // escapeGlob quotes filepath.Match's special characters in a file name.
@@ -216,11 +255,15 @@ func write(outs outputs, res *deblur.Result, rep *deblur.Report) error {
 	if err := imageio.WriteKernelPNG(outs.kernel, res.Kernel, imageio.KernelViewScale(max(res.Kernel.W, res.Kernel.H))); err != nil {
 		return err
 	}
+	return writeReport(outs.report, rep)
+}
+
+func writeReport(path string, rep *deblur.Report) error {
 	data, err := json.MarshalIndent(rep, "", "  ")
 	if err != nil {
-		return fmt.Errorf("report %s: %w", outs.report, err)
+		return fmt.Errorf("report %s: %w", path, err)
 	}
-	return atomicfile.Write(outs.report, func(w io.Writer) error {
+	return atomicfile.Write(path, func(w io.Writer) error {
 		_, err := w.Write(append(data, '\n'))
 		return err
 	})

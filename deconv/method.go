@@ -82,8 +82,9 @@ func Methods() []string {
 // Lookup returns the method called name, optionally followed by settings
 // that replace the named method's: "NAME:key=value,key=value", where a key
 // is a numeric field of the method's type in lower case (lambda, alpha,
-// cgiter, outer, fill, ...) or "boundary" (valid, reflect, smooth or
-// circular); e.g. "irls:lambda=1e-3,outer=4". The names:
+// cgiter, outer, fill, ...; 0 for the default, or positive) or "boundary"
+// (valid, reflect, smooth or circular); e.g. "irls:lambda=1e-3,outer=4".
+// The names:
 //
 //	wiener          Wiener{}: quadratic gradient prior, valid boundary model
 //	wiener-reflect  Wiener with BoundaryReflect (for comparison)
@@ -153,15 +154,15 @@ func setField(v reflect.Value, key, val string) error {
 		switch f.Kind() {
 		case reflect.Float64:
 			x, err := strconv.ParseFloat(val, 64)
-			if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
-				return fmt.Errorf("want a number")
+			if err != nil || math.IsNaN(x) || math.IsInf(x, 0) || x < 0 {
+				return fmt.Errorf("want 0 (the default) or a positive number")
 			}
 			f.SetFloat(x)
 			return nil
 		case reflect.Int:
 			n, err := strconv.Atoi(val)
-			if err != nil {
-				return fmt.Errorf("want an integer")
+			if err != nil || n < 0 {
+				return fmt.Errorf("want 0 (the default) or a positive integer")
 			}
 			f.SetInt(int64(n))
 			return nil

@@ -5,8 +5,6 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"slices"
-	"strings"
 
 	"github.com/deblur/deblur/imageio"
 	"github.com/deblur/deblur/mnist"
@@ -21,10 +19,7 @@ func MNISTTensor(s *mnist.Set) *tensor.Tensor {
 	return tensor.FromData(append([]float32(nil), s.Pixels...), s.N, 1, s.H, s.W)
 }
 
-// imageExts are the file names LoadImageFolder reads.
-var imageExts = []string{".png", ".jpg", ".jpeg", ".tif", ".tiff"}
-
-// LoadImageFolder reads every PNG, JPEG and TIFF file directly in dir (in
+// LoadImageFolder reads every image file directly in dir (imageio.IsImageName; in
 // name order) as training data for a DCGAN: each image is cropped to its
 // central square, resampled to size x size by area averaging, and given
 // channels 1 (full-range luma 0.299 R + 0.587 G + 0.114 B) or 3 (gray
@@ -39,12 +34,12 @@ func LoadImageFolder(dir string, size, channels int) (*tensor.Tensor, error) {
 	}
 	var names []string
 	for _, e := range entries {
-		if e.Type().IsRegular() && slices.Contains(imageExts, strings.ToLower(filepath.Ext(e.Name()))) {
+		if e.Type().IsRegular() && imageio.IsImageName(e.Name()) {
 			names = append(names, e.Name())
 		}
 	}
 	if len(names) == 0 {
-		return nil, fmt.Errorf("generator: no PNG, JPEG or TIFF image in %s", dir)
+		return nil, fmt.Errorf("generator: no image (PNG, JPEG, TIFF, WebP, BMP, GIF) in %s", dir)
 	}
 	per := channels * size * size
 	out := tensor.New(len(names), channels, size, size)

@@ -13,7 +13,7 @@ import (
 
 // tinyModels returns one small model of every kind, with batch-norm
 // running statistics moved away from their initial values.
-func tinyModels(t *testing.T) []Model {
+func tinyModels(t testing.TB) []Model {
 	t.Helper()
 	rng := nn.NewRand(11)
 	kv, err := NewKernelVAE(KernelVAEConfig{Latent: 3, Filters: 2}, rng)
@@ -36,7 +36,7 @@ func tinyModels(t *testing.T) []Model {
 	return []Model{kv, dv, g, d}
 }
 
-func saved(t *testing.T, m Model) []byte {
+func saved(t testing.TB, m Model) []byte {
 	t.Helper()
 	var b bytes.Buffer
 	if err := Save(&b, m); err != nil {
@@ -152,4 +152,19 @@ func TestLoadRejectsBadHeaders(t *testing.T) {
 	if _, err := ReadCheckpoint(bytes.NewReader(data)); !errors.Is(err, ErrFormat) {
 		t.Errorf("a weights file read as a checkpoint: %v", err)
 	}
+}
+
+// FuzzLoad: no weight file, however damaged, makes Load or ReadCheckpoint
+// panic; whatever loads has a name and parameters.
+func FuzzLoad(f *testing.F) {
+	for _, m := range tinyModels(f) {
+		f.Add(saved(f, m))
+	}
+	f.Add([]byte("DBW1"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if m, err := Load(bytes.NewReader(data)); err == nil && m == nil {
+			t.Fatal("Load returned neither a model nor an error")
+		}
+		ReadCheckpoint(bytes.NewReader(data))
+	})
 }

@@ -2,9 +2,11 @@
 // converts between colour spaces.
 //
 // Decoding understands PNG (8 and 16 bit; gray, colour, palette, with or
-// without alpha), baseline and progressive JPEG, and TIFF (8 and 16 bit,
-// through golang.org/x/image/tiff). Every error names the file or the
-// reason; no input makes the package panic. Writing is atomic: a failed
+// without alpha), baseline and progressive JPEG (also CMYK), TIFF (8 and 16
+// bit), WebP, BMP and GIF (its first frame), the last four through
+// golang.org/x/image; JPEG and TIFF are turned upright by their EXIF
+// orientation. Every error names the file or the reason; no input makes
+// the package panic. Writing is atomic: a failed
 // write never leaves a partial file at the destination.
 package imageio
 

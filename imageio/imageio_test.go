@@ -2,6 +2,7 @@ package imageio
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"hash/crc32"
 	"image"
@@ -18,6 +19,7 @@ import (
 	"testing"
 
 	"github.com/deblur/deblur/plane"
+	"golang.org/x/image/bmp"
 	"golang.org/x/image/tiff"
 )
 
@@ -49,6 +51,8 @@ func encode(t *testing.T, img image.Image, format string) []byte {
 		err = tiff.Encode(&buf, img, &tiff.Options{Compression: tiff.Deflate})
 	case "gif":
 		err = gif.Encode(&buf, img, nil)
+	case "bmp":
+		err = bmp.Encode(&buf, img)
 	}
 	if err != nil {
 		t.Fatal(err)
@@ -225,7 +229,8 @@ func TestReadErrors(t *testing.T) {
 		{"empty", write("empty.png", nil), Limits{}, ErrNotImage},
 		{"text", write("notes.png", []byte("hello, this is not an image")), Limits{}, ErrNotImage},
 		{"truncated", write("cut.png", pngData[:len(pngData)/2]), Limits{}, ErrTruncated},
-		{"gif", write("a.gif", encode(t, image.NewPaletted(image.Rect(0, 0, 2, 2), color.Palette{color.Black}), "gif")), Limits{}, ErrUnsupported},
+		{"jpeg 2000", write("a.jp2", []byte("\x00\x00\x00\x0cjP  \r\n\x87\n")), Limits{}, ErrUnsupported},
+		{"cut webp", write("a.webp", []byte("RIFF\x10\x00\x00\x00WEBPVP8 \x04\x00\x00\x00junk")), Limits{}, ErrTruncated},
 		{"too small", write("small.png", pngData), Limits{MinSize: 11}, ErrTooSmall},
 		{"too large", write("large.png", pngData), Limits{MaxPixels: 199}, ErrTooLarge},
 	}
@@ -274,12 +279,12 @@ func TestSizeCheckedBeforeDecoding(t *testing.T) {
 func TestBadBytesNeverPanic(t *testing.T) {
 	src := testImage(16, 12, 3, 255, 9).mustImage(t)
 	rng := rand.New(rand.NewPCG(42, 42))
-	for _, format := range []string{"png", "jpeg", "tiff"} {
+	for _, format := range []string{"png", "jpeg", "tiff", "gif", "bmp"} {
 		data := encode(t, src, format)
 		for n := 0; n < len(data); n++ {
 			im, err := Decode(bytes.NewReader(data[:n]), Limits{})
 			if err == nil && format == "png" {
-				// JPEG may decode a prefix missing only its end marker, and
+				// JPEG and GIF may decode a prefix missing only its end marker, and
 				// TIFF one missing bytes that no tag points to.
 				t.Fatalf("%s prefix of %d/%d bytes decoded to %dx%d", format, n, len(data), im.W(), im.H())
 			}
@@ -297,7 +302,7 @@ func TestBadBytesNeverPanic(t *testing.T) {
 func FuzzDecode(f *testing.F) {
 	src := testImage(8, 8, 3, 255, 2)
 	img, _ := src.ToImage(Depth8)
-	for _, format := range []string{"png", "jpeg", "tiff"} {
+	for _, format := range []string{"png", "jpeg", "tiff", "gif", "bmp"} {
 		var buf bytes.Buffer
 		switch format {
 		case "png":
@@ -306,9 +311,15 @@ func FuzzDecode(f *testing.F) {
 			jpeg.Encode(&buf, img, nil)
 		case "tiff":
 			tiff.Encode(&buf, img, nil)
+		case "gif":
+			gif.Encode(&buf, img, nil)
+		case "bmp":
+			bmp.Encode(&buf, img)
 		}
 		f.Add(buf.Bytes())
 	}
+	f.Add(withExif(encodeJPEG(img), 6, binary.BigEndian))
+	f.Add([]byte("RIFF\x10\x00\x00\x00WEBPVP8L\x04\x00\x00\x00\x2f\x00\x00\x00"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		im, err := Decode(bytes.NewReader(data), Limits{MaxPixels: 1 << 20})
 		if err == nil && im.validate() != nil {

@@ -5,18 +5,23 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"image/gif"
 	"image/jpeg"
 	"image/png"
 	"io"
 	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 
+	"golang.org/x/image/bmp"
 	"golang.org/x/image/tiff"
+	"golang.org/x/image/webp"
 )
 
 // Errors that Read and Decode wrap; test with errors.Is.
 var (
-	// ErrNotImage: the data is not a PNG, JPEG or TIFF file, nor any other
+	// ErrNotImage: the data is not a PNG, JPEG, TIFF, WebP, BMP or GIF file, nor any other
 	// format this package recognises.
 	ErrNotImage = errors.New("not an image")
 	// ErrUnsupported: a recognised image format (or a variant of one) that
@@ -62,7 +67,7 @@ func (l Limits) check(w, h int) error {
 	return nil
 }
 
-// Read decodes the PNG, JPEG or TIFF file at path with the default Limits.
+// Read decodes the image file (PNG, JPEG, TIFF, WebP, BMP, GIF) at path with the default Limits.
 // Errors contain the path.
 func Read(path string) (*Image, error) { return ReadLimits(path, Limits{}) }
 
@@ -75,7 +80,7 @@ func ReadLimits(path string, lim Limits) (*Image, error) {
 	return FromImage(img), nil
 }
 
-// ReadImage decodes the PNG, JPEG or TIFF file at path within lim, as
+// ReadImage decodes the image file at path within lim, upright, as
 // the decoder returns it (8 or 16 bits per sample, gray or colour).
 // Errors contain the path.
 func ReadImage(path string, lim Limits) (image.Image, error) {
@@ -105,10 +110,12 @@ func DecodeImage(r io.Reader, lim Limits) (image.Image, error) {
 	return img, nil
 }
 
-// Decode reads all of r and decodes it as a PNG, JPEG or TIFF image within
-// lim. The format is found from the leading bytes, not from a file name. The
-// whole encoded input is held in memory while decoding; the pixel limit is
-// checked from the header before any pixel is decoded.
+// Decode reads all of r and decodes it as a PNG, JPEG, TIFF, WebP, BMP or
+// GIF image within lim. The format is found from the leading bytes, not
+// from a file name. The whole encoded input is held in memory while
+// decoding; the pixel limit is checked from the header before any pixel is
+// decoded. A JPEG's or TIFF's EXIF orientation is applied, so the image
+// comes out upright as viewers show it.
 func Decode(r io.Reader, lim Limits) (*Image, error) {
 	data, err := io.ReadAll(r)
 	if err != nil {
@@ -120,6 +127,9 @@ func Decode(r io.Reader, lim Limits) (*Image, error) {
 	}
 	return FromImage(img), nil
 }
+
+// supported names the formats Decode reads.
+const supported = "PNG, JPEG, TIFF, WebP, BMP, GIF"
 
 // codec is one decodable format.
 type codec struct {
@@ -143,11 +153,11 @@ func sniff(data []byte) (*codec, string) {
 	case has("II+\x00"), has("MM\x00+"):
 		return nil, "BigTIFF"
 	case has("GIF87a"), has("GIF89a"):
-		return nil, "GIF"
+		return &codec{"GIF", gif.DecodeConfig, gif.Decode}, "GIF" // the first frame
 	case len(data) >= 14 && has("BM"):
-		return nil, "BMP"
+		return &codec{"BMP", bmp.DecodeConfig, bmp.Decode}, "BMP"
 	case len(data) >= 12 && has("RIFF") && string(data[8:12]) == "WEBP":
-		return nil, "WebP"
+		return &codec{"WebP", webp.DecodeConfig, webp.Decode}, "WebP"
 	case has("\x00\x00\x00\x0cjP  "):
 		return nil, "JPEG 2000"
 	case len(data) >= 12 && string(data[4:8]) == "ftyp":
@@ -165,12 +175,12 @@ func decodeImage(data []byte, lim Limits) (img image.Image, err error) {
 	c, name := sniff(data)
 	if c == nil {
 		if name != "" {
-			return nil, fmt.Errorf("%w: %s (supported: PNG, JPEG, TIFF)", ErrUnsupported, name)
+			return nil, fmt.Errorf("%w: %s (supported: "+supported+")", ErrUnsupported, name)
 		}
 		if len(data) == 0 {
 			return nil, fmt.Errorf("%w: empty file", ErrNotImage)
 		}
-		return nil, fmt.Errorf("%w: unrecognised data (supported: PNG, JPEG, TIFF)", ErrNotImage)
+		return nil, fmt.Errorf("%w: unrecognised data (supported: "+supported+")", ErrNotImage)
 	}
 	defer func() {
 		if r := recover(); r != nil {
@@ -188,6 +198,7 @@ func decodeImage(data []byte, lim Limits) (img image.Image, err error) {
 	if err != nil {
 		return nil, classify(c.name, "data", err)
 	}
+	img = orient(img, exifOrientation(data))
 	// A decoder should honour its own header; check again all the same.
 	b := img.Bounds()
 	if b.Dx() != cfg.Width || b.Dy() != cfg.Height {
@@ -213,4 +224,14 @@ func classify(format, part string, err error) error {
 		return fmt.Errorf("%w: %s: %v", ErrUnsupported, format, err)
 	}
 	return fmt.Errorf("%w: %s %s: %v", ErrCorrupt, format, part, err)
+}
+
+// imageExts are the file extensions of the formats Decode reads.
+var imageExts = []string{".png", ".jpg", ".jpeg", ".tif", ".tiff", ".webp", ".bmp", ".gif"}
+
+// IsImageName reports whether a file name is taken as an image when a
+// folder is searched: by its extension, in any case (Decode itself goes by
+// the content); hidden files (a leading dot) never.
+func IsImageName(name string) bool {
+	return !strings.HasPrefix(name, ".") && slices.Contains(imageExts, strings.ToLower(filepath.Ext(name)))
 }

@@ -2,6 +2,10 @@ package imageio
 
 import (
 	"errors"
+	"image"
+	"image/color"
+	_ "image/jpeg"
+	_ "image/png"
 	"io"
 	"os"
 	"path/filepath"
@@ -9,6 +13,7 @@ import (
 
 	"github.com/deblur/deblur/internal/atomicfile"
 	"github.com/deblur/deblur/plane"
+	_ "golang.org/x/image/tiff"
 )
 
 // dirNames lists dir, failing the test on error.
@@ -73,5 +78,53 @@ func TestWriteAtomicKeepsOldFileOnFailure(t *testing.T) {
 	}
 	if im, err := Read(path); err != nil || im.W() != 2 {
 		t.Fatalf("reading back: %v", err)
+	}
+}
+
+func TestWriteImageFormats(t *testing.T) {
+	dir := t.TempDir()
+	src := image.NewGray16(image.Rect(0, 0, 9, 7))
+	for i := range src.Pix {
+		src.Pix[i] = byte(i * 37)
+	}
+	for _, c := range []struct {
+		name   string
+		model  color.Model
+		format string
+	}{
+		{"a.png", color.Gray16Model, "png"}, {"b.TIF", color.Gray16Model, "tiff"}, {"c.tiff", color.Gray16Model, "tiff"},
+		{"d.jpg", color.GrayModel, "jpeg"}, {"e.JPEG", color.GrayModel, "jpeg"},
+	} {
+		p := filepath.Join(dir, c.name)
+		if err := WriteImage(p, src, WriteOptions{Quality: 90}); err != nil {
+			t.Fatal(err)
+		}
+		f, err := os.Open(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		img, format, err := image.Decode(f)
+		f.Close()
+		if err != nil || format != c.format || img.ColorModel() != c.model || img.Bounds() != src.Bounds() {
+			t.Errorf("%s: %s %T %v, %v; want %s with %v samples", c.name, format, img, img.Bounds(), err, c.format, c.model)
+		}
+		if c.model == color.Gray16Model {
+			for i := range src.Pix {
+				if img.(*image.Gray16).Pix[i] != src.Pix[i] {
+					t.Fatalf("%s: the 16-bit samples changed", c.name)
+				}
+			}
+		}
+	}
+	for _, bad := range []struct {
+		name string
+		q    int
+	}{{"x.webp", 0}, {"x", 0}, {"x.jpg", 101}, {"x.jpg", -1}} {
+		if err := WriteImage(filepath.Join(dir, bad.name), src, WriteOptions{Quality: bad.q}); err == nil {
+			t.Errorf("WriteImage(%s, quality %d) succeeded", bad.name, bad.q)
+		}
+		if _, err := os.Stat(filepath.Join(dir, bad.name)); err == nil {
+			t.Errorf("a refused write left %s", bad.name)
+		}
 	}
 }

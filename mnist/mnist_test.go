@@ -21,7 +21,7 @@ func idxImages(n, h, w int) []byte {
 	return b.Bytes()
 }
 
-func gz(t *testing.T, data []byte) []byte {
+func gz(t testing.TB, data []byte) []byte {
 	var b bytes.Buffer
 	zw := gzip.NewWriter(&b)
 	if _, err := zw.Write(data); err != nil {
@@ -122,4 +122,18 @@ func TestReadDirErrors(t *testing.T) {
 	if a, b := small.HoldOut(); a.N != 45 || b.N != 5 {
 		t.Errorf("50 images held out as %d / %d", a.N, b.N)
 	}
+}
+
+// FuzzRead: no IDX file, however damaged, makes the readers panic, and an
+// image set read has as many pixels as its header says.
+func FuzzRead(f *testing.F) {
+	f.Add(idxImages(2, 3, 4))
+	f.Add(gz(f, idxImages(1, 2, 2)))
+	f.Add([]byte{0, 0, 8, 1, 0, 0, 0, 2, 7, 9})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if s, err := ReadImages(bytes.NewReader(data)); err == nil && len(s.Pixels) != s.N*s.H*s.W {
+			t.Fatalf("%d pixels for %d images of %dx%d", len(s.Pixels), s.N, s.H, s.W)
+		}
+		ReadLabels(bytes.NewReader(data))
+	})
 }

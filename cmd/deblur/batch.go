@@ -25,6 +25,7 @@ type batchFlags struct {
 	jobs      int
 	shard     string
 	quiet     bool
+	overwrite bool
 }
 
 // batchMethodFlags are the method flags a batch takes: all but -region,
@@ -48,6 +49,7 @@ func runBatch(env *cliEnv, args []string) error {
 	fs.IntVar(&f.jobs, "j", 1, "images `N` at once, the cores shared among them")
 	fs.StringVar(&f.shard, "shard", "", "process only part `K/N` of the inputs (K from 0 to N-1), for array jobs; N alone takes K from JOB_COMPLETION_INDEX")
 	fs.BoolVar(&f.quiet, "q", false, "quiet: no progress output")
+	fs.BoolVar(&f.overwrite, "overwrite", false, "replace files at the output paths that no batch wrote (an input is never replaced)")
 	names := batchMethodFlags()
 	defineMethodFlags(fs, &f.methodFlags, names...)
 	fs.Usage = func() {
@@ -140,7 +142,7 @@ func (f *batchFlags) config(fs *flag.FlagSet, pos []string) (*batch.Config, batc
 		return nil, batch.Shard{}, usagef("-o %s: %v", f.out, err)
 	}
 	return &batch.Config{OutDir: f.out, Options: *opts, Settings: canonicalFlags(fs, batchMethodFlags()),
-		Jobs: f.jobs, Limits: imageio.Limits{}, Version: version}, shard, nil
+		Jobs: f.jobs, Limits: imageio.Limits{}, Version: version, Overwrite: f.overwrite}, shard, nil
 }
 
 // canonicalFlags is every named flag's value, defaults included, sorted:

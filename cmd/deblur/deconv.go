@@ -21,7 +21,9 @@ func runDeconv(env *cliEnv, args []string) error {
 	fs.SetOutput(env.stderr)
 	kernel := fs.String("kernel", "", "convolution kernel `FILE`: a PNG (any size; normalised to sum 1; the run command's enlarged kernel PNG is shrunk back) or a run report (.json, the exact values); required")
 	method := fs.String("method", "irls", "non-blind `METHOD`: "+strings.Join(deconv.Methods(), ", "))
-	out := fs.String("o", "", "output image `PATH` (PNG; default: IN with -deconv.png)")
+	out := fs.String("o", "", "output image `PATH`: .png, .jpg or .tif (default: IN with -deconv.png)")
+	var wf writeFlags
+	defineWriteFlags(fs, &wf)
 	rot := fs.Bool("rot180", false, "rotate the kernel by 180 degrees first (for correlation kernels)")
 	fs.Usage = func() {
 		fmt.Fprintln(env.stderr, "Usage: deblur deconv -kernel K.png [-method M] [-o OUT.png] IN.png")
@@ -47,6 +49,9 @@ func runDeconv(env *cliEnv, args []string) error {
 	if err := distinctOutputs([]string{in, *kernel}, *out); err != nil {
 		return usageError{err}
 	}
+	if err := wf.check(*out); err != nil {
+		return err
+	}
 	if err := checkWritable(*out); err != nil {
 		return usageError{err}
 	}
@@ -71,7 +76,7 @@ func runDeconv(env *cliEnv, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := imageio.WriteImagePNG(*out, res); err != nil {
+	if err := imageio.WriteImage(*out, res, wf.writeOptions()); err != nil {
 		return err
 	}
 	fmt.Fprintf(env.stderr, "wrote %s (%s, %.2f s)\n", *out, *method, time.Since(start).Seconds())

@@ -250,6 +250,10 @@ func (f *methodFlags) estimator() (blind.Estimator, error) {
 	return e, nil
 }
 
+// maxRegionCoord bounds -region's numbers: far beyond any image, and far
+// from overflowing X+W.
+const maxRegionCoord = 1 << 20
+
 // parseRegion parses -region: empty (chosen), "whole" or "X,Y,W,H".
 func parseRegion(s string) (image.Rectangle, error) {
 	switch s {
@@ -265,8 +269,8 @@ func parseRegion(s string) (image.Rectangle, error) {
 	}
 	for i, p := range parts {
 		n, err := strconv.Atoi(strings.TrimSpace(p))
-		if err != nil || n < 0 || (i >= 2 && n == 0) {
-			return image.Rectangle{}, usagef("-region %q: want X,Y,W,H with non-negative X, Y and positive W, H", s)
+		if err != nil || n < 0 || (i >= 2 && n == 0) || n > maxRegionCoord {
+			return image.Rectangle{}, usagef("-region %q: want X,Y,W,H with non-negative X, Y and positive W, H (each at most %d)", s, maxRegionCoord)
 		}
 		v[i] = n
 	}

@@ -21,6 +21,7 @@ import (
 // runFlags are the options of the default command.
 type runFlags struct {
 	methodFlags
+	writeFlags
 	out, kernelOut, reportOut string
 	quiet                     bool
 }
@@ -28,10 +29,11 @@ type runFlags struct {
 func newRunFlagSet(env *cliEnv, f *runFlags) *flag.FlagSet {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	fs.SetOutput(env.stderr)
-	fs.StringVar(&f.out, "o", "", "output image `PATH` (PNG; default: IN with -deblurred.png)")
-	fs.StringVar(&f.kernelOut, "kernel-out", "", "kernel image `PATH` (default: OUT with -kernel.png)")
+	fs.StringVar(&f.out, "o", "", "output image `PATH`: .png (16-bit when the input is), .jpg or .tif (default: IN with -deblurred.png)")
+	fs.StringVar(&f.kernelOut, "kernel-out", "", "kernel image `PATH`, a PNG (default: OUT with -kernel.png)")
 	fs.StringVar(&f.reportOut, "report", "", "JSON report `PATH` (default: OUT with .json)")
 	fs.BoolVar(&f.quiet, "q", false, "quiet: no progress output")
+	defineWriteFlags(fs, &f.writeFlags)
 	defineMethodFlags(fs, &f.methodFlags)
 	fs.Usage = func() {
 		w := fs.Output()
@@ -61,6 +63,12 @@ func runDeblur(env *cliEnv, args []string) error {
 	if err := distinctOutputs([]string{in}, outs.image, outs.kernel, outs.report); err != nil {
 		return usageError{err}
 	}
+	if err := f.check(outs.image, outs.kernel, outs.report); err != nil {
+		return err
+	}
+	if format, _ := imageio.FormatOf(outs.kernel); format != imageio.FormatPNG {
+		return usagef("-kernel-out %s: the kernel is written as a PNG: give a name ending .png", outs.kernel)
+	}
 	if err := checkWritable(outs.image, outs.kernel, outs.report); err != nil {
 		return usageError{err}
 	}
@@ -78,7 +86,7 @@ func runDeblur(env *cliEnv, args []string) error {
 	if res == nil {
 		return usageOf(runErr)
 	}
-	return finishRun(env, f.quiet, in, outs, res, runErr)
+	return finishRun(env, f.quiet, in, outs, f.writeOptions(), res, runErr)
 }
 
 type outputSet struct{ image, kernel, report string }
@@ -123,11 +131,11 @@ func checkWritable(paths ...string) error {
 // finishRun writes a run's outputs (also after an interruption or a
 // failure that left a result), says so unless quiet, and turns runErr into
 // the command's error.
-func finishRun(env *cliEnv, quiet bool, in string, outs outputSet, res *deblur.Result, runErr error) error {
+func finishRun(env *cliEnv, quiet bool, in string, outs outputSet, wo imageio.WriteOptions, res *deblur.Result, runErr error) error {
 	rep := res.Report
 	rep.Version, rep.Input = version, in
 	rep.Outputs = map[string]string{"image": outs.image, "kernel": outs.kernel, "report": outs.report}
-	if err := imageio.WriteImagePNG(outs.image, res.Image); err != nil {
+	if err := imageio.WriteImage(outs.image, res.Image, wo); err != nil {
 		return err
 	}
 	if err := imageio.WriteKernelPNG(outs.kernel, res.Kernel, imageio.KernelViewScale(max(res.Kernel.W, res.Kernel.H))); err != nil {

@@ -312,7 +312,7 @@ func TestRunRegionScaleAndChosenSize(t *testing.T) {
 		t.Errorf("report: %s", data)
 	}
 
-	code, _, stderr = runCLI("-scale", "2", "-kernel-size", "19", "-iters", "6", "-width", "8", "-skip", "4", "-q", "-o", out, colour)
+	code, _, stderr = runCLI("-overwrite", "-scale", "2", "-kernel-size", "19", "-iters", "6", "-width", "8", "-skip", "4", "-q", "-o", out, colour)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -322,7 +322,7 @@ func TestRunRegionScaleAndChosenSize(t *testing.T) {
 		t.Errorf("shrunk estimate, report: %s", data)
 	}
 
-	code, _, stderr = runCLI("-region", "whole", "-kernel-size", "5", "-iters", "6", "-width", "8", "-skip", "4", "-q", "-o", out, colour)
+	code, _, stderr = runCLI("-overwrite", "-region", "whole", "-kernel-size", "5", "-iters", "6", "-width", "8", "-skip", "4", "-q", "-o", out, colour)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -402,4 +402,49 @@ func TestRunPolishFlag(t *testing.T) {
 	if rep.Settings.PolishIterations != 20 || rep.PolishLoss == nil || !(*rep.PolishLoss > 0) || *rep.PolishLoss >= 1 {
 		t.Errorf("polish not reported: %s", data)
 	}
+}
+
+// TestRunOutputFormatsAndOverwrite: the image's format follows -o's
+// extension, -quality goes with JPEG only, and an existing output is kept
+// unless -overwrite.
+func TestRunOutputFormatsAndOverwrite(t *testing.T) {
+	dir := t.TempDir()
+	gray, _ := writeBlurry(t, dir)
+	fast := []string{"-kernel-size", "5", "-iters", "4", "-width", "8", "-skip", "4", "-q"}
+	runOK := func(args ...string) {
+		t.Helper()
+		if code, _, stderr := runCLI(append(append([]string{}, fast...), args...)...); code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, stderr)
+		}
+	}
+	jpg := filepath.Join(dir, "out.jpg")
+	runOK("-quality", "80", "-o", jpg, gray)
+	if data, err := os.ReadFile(jpg); err != nil || !bytes.HasPrefix(data, []byte("\xff\xd8")) {
+		t.Fatalf("-o out.jpg did not write a JPEG: %v", err)
+	}
+	tif := filepath.Join(dir, "out-t.tif")
+	runOK("-o", tif, gray)
+	if data, err := os.ReadFile(tif); err != nil || !(bytes.HasPrefix(data, []byte("II*\x00")) || bytes.HasPrefix(data, []byte("MM\x00*"))) {
+		t.Fatalf("-o out.tif did not write a TIFF: %v", err)
+	}
+	before, _ := os.ReadFile(jpg)
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-o", jpg, gray}, "-overwrite"},
+		{[]string{"-quality", "80", "-o", filepath.Join(dir, "q.png"), gray}, "JPEG output only"},
+		{[]string{"-quality", "101", "-o", filepath.Join(dir, "q.jpg"), gray}, "1 to 100"},
+		{[]string{"-o", filepath.Join(dir, "x.webp"), gray}, "unknown extension"},
+		{[]string{"-kernel-out", filepath.Join(dir, "k.jpg"), "-o", filepath.Join(dir, "y.png"), gray}, "-kernel-out"},
+	} {
+		code, _, stderr := runCLI(append(append([]string{}, fast...), c.args...)...)
+		if code != 2 || !strings.Contains(stderr, c.want) {
+			t.Errorf("%v: exit %d, %q; want 2 and %q", c.args, code, stderr, c.want)
+		}
+	}
+	if after, _ := os.ReadFile(jpg); !bytes.Equal(before, after) {
+		t.Error("a refused run changed an existing output")
+	}
+	runOK("-overwrite", "-seed", "2", "-o", jpg, gray)
 }

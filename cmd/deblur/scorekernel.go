@@ -38,6 +38,11 @@ func readKernelFile(path string) (*plane.Plane, error) {
 			if len(row) != w {
 				return nil, fmt.Errorf("%s: kernel row %d has %d values, want %d", path, y, len(row), w)
 			}
+			for x, v := range row {
+				if v < 0 {
+					return nil, fmt.Errorf("%s: kernel value %g at row %d, column %d: a kernel has no negative values", path, v, y, x)
+				}
+			}
 			copy(k.Pix[y*w:], row)
 		}
 		if err := k.Normalize(); err != nil {

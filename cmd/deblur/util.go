@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+
+	"github.com/deblur/deblur/imageio"
 )
 
 // isTerminal reports whether f is a character device (a terminal), which is
@@ -71,4 +73,43 @@ func distinctOutputs(inputs []string, outputs ...string) error {
 		}
 	}
 	return nil
+}
+
+// writeFlags say how a command writes its image output.
+type writeFlags struct {
+	quality   int
+	overwrite bool
+}
+
+func defineWriteFlags(fs *flag.FlagSet, w *writeFlags) {
+	fs.IntVar(&w.quality, "quality", 0, fmt.Sprintf("JPEG quality `Q`, 1 to 100, for an output ending .jpg or .jpeg (0: %d)", imageio.DefaultJPEGQuality))
+	fs.BoolVar(&w.overwrite, "overwrite", false, "replace outputs that exist already (an input is never replaced)")
+}
+
+// check validates the write flags for the image output image and every
+// output of the run: the image's extension names a format, -quality goes
+// with JPEG only, and an existing output needs -overwrite.
+func (w *writeFlags) check(image string, outputs ...string) error {
+	format, err := imageio.FormatOf(image)
+	if err != nil {
+		return usageError{err}
+	}
+	if w.quality != 0 && (w.quality < 1 || w.quality > 100) {
+		return usagef("-quality %d: want 1 to 100", w.quality)
+	}
+	if w.quality != 0 && format != imageio.FormatJPEG {
+		return usagef("-quality %d: applies to JPEG output only (%s is %s)", w.quality, image, format)
+	}
+	if !w.overwrite {
+		for _, o := range append([]string{image}, outputs...) {
+			if _, err := os.Lstat(o); err == nil {
+				return usagef("output %s exists: give -overwrite to replace it, or another -o", o)
+			}
+		}
+	}
+	return nil
+}
+
+func (w *writeFlags) writeOptions() imageio.WriteOptions {
+	return imageio.WriteOptions{Quality: w.quality}
 }
