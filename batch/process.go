@@ -164,7 +164,7 @@ func Process(ctx context.Context, in Input, cfg *Config) Record {
 	rep := res.Report
 	rep.Version, rep.Input = cfg.version(), in.Path
 	rep.Outputs, rep.InputSHA256, rep.SettingsHash = rec.Outputs, rec.InputSHA256, rec.SettingsHash
-	if err := write(outs, res, rep); err != nil {
+	if err := write(outs, res, rep, imageio.MetaOf(data).ICC); err != nil {
 		return failClaimed(err)
 	}
 	rec.Status = StatusDone
@@ -247,9 +247,10 @@ func escapeGlob(s string) string {
 	return r.Replace(s)
 }
 
-// write writes the image, the kernel and, last, the report.
-func write(outs outputs, res *deblur.Result, rep *deblur.Report) error {
-	if err := imageio.WriteImagePNG(outs.image, res.Image); err != nil {
+// write writes the image (with the input's colour profile icc), the
+// kernel and, last, the report.
+func write(outs outputs, res *deblur.Result, rep *deblur.Report, icc []byte) error {
+	if err := imageio.WriteImage(outs.image, res.Image, imageio.WriteOptions{ICC: icc}); err != nil {
 		return err
 	}
 	if err := imageio.WriteKernelPNG(outs.kernel, res.Kernel, imageio.KernelViewScale(max(res.Kernel.W, res.Kernel.H))); err != nil {

@@ -319,11 +319,18 @@ func FuzzDecode(f *testing.F) {
 		f.Add(buf.Bytes())
 	}
 	f.Add(withExif(encodeJPEG(img), 6, binary.BigEndian))
+	f.Add(withJPEGICC(encodeJPEG(img), []byte("a small profile")))
+	var pbuf bytes.Buffer
+	png.Encode(&pbuf, img)
+	f.Add(withPNGICC(pbuf.Bytes(), []byte("a small profile")))
 	f.Add([]byte("RIFF\x10\x00\x00\x00WEBPVP8L\x04\x00\x00\x00\x2f\x00\x00\x00"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		im, err := Decode(bytes.NewReader(data), Limits{MaxPixels: 1 << 20})
 		if err == nil && im.validate() != nil {
 			t.Fatal("decoded an invalid image")
+		}
+		if m := MetaOf(data); len(m.ICC) > maxICC || m.Orientation < 1 || m.Orientation > 8 {
+			t.Fatalf("meta: %d-byte profile, orientation %d", len(m.ICC), m.Orientation)
 		}
 	})
 }

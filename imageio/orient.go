@@ -61,23 +61,10 @@ func jpegOrientation(data []byte) Orientation {
 // tiffOrientation reads tag 0x0112 of the first image directory of a TIFF
 // structure (a TIFF file, or the body of an Exif block).
 func tiffOrientation(t []byte) Orientation {
-	if len(t) < 8 {
+	bo, off, n, ok := tiffDir(t)
+	if !ok {
 		return 1
 	}
-	var bo binary.ByteOrder
-	switch string(t[:2]) {
-	case "II":
-		bo = binary.LittleEndian
-	case "MM":
-		bo = binary.BigEndian
-	default:
-		return 1
-	}
-	off := int64(bo.Uint32(t[4:]))
-	if off < 8 || off+2 > int64(len(t)) {
-		return 1
-	}
-	n := int64(bo.Uint16(t[off:]))
 	for e := range n {
 		p := off + 2 + 12*e
 		if p+12 > int64(len(t)) {

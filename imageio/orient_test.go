@@ -109,3 +109,37 @@ func TestOrientKeepsDepth(t *testing.T) {
 		}
 	}
 }
+
+func TestICCCarried(t *testing.T) {
+	small := bytes.Repeat([]byte("profile!"), 50)
+	large := make([]byte, 150_000) // three APP2 segments in a JPEG
+	for i := range large {
+		large[i] = byte(i * 7)
+	}
+	img := corners()
+	dir := t.TempDir()
+	for _, prof := range [][]byte{small, large} {
+		jpg := withJPEGICC(encodeJPEG(img), prof)
+		if got := MetaOf(jpg).ICC; !bytes.Equal(got, prof) {
+			t.Fatalf("JPEG: read back %d bytes of a %d-byte profile", len(got), len(prof))
+		}
+		for _, name := range []string{"out.png", "out.jpg"} {
+			p := dir + "/" + name
+			if err := WriteImage(p, img, WriteOptions{ICC: prof}); err != nil {
+				t.Fatal(err)
+			}
+			out, meta, err := ReadImageMeta(p, Limits{})
+			if err != nil {
+				t.Fatalf("%s with a profile does not decode: %v", name, err)
+			}
+			if !bytes.Equal(meta.ICC, prof) || out.Bounds() != img.Bounds() {
+				t.Errorf("%s: profile of %d bytes read back as %d", name, len(prof), len(meta.ICC))
+			}
+		}
+	}
+	for _, bad := range [][]byte{encodeJPEG(img), withJPEGICC(encodeJPEG(img), large)[:70000], []byte("\x89PNG\r\n\x1a\n")} {
+		if got := MetaOf(bad).ICC; got != nil {
+			t.Errorf("a file without a whole profile gave %d bytes", len(got))
+		}
+	}
+}

@@ -84,16 +84,37 @@ func ReadLimits(path string, lim Limits) (*Image, error) {
 // the decoder returns it (8 or 16 bits per sample, gray or colour).
 // Errors contain the path.
 func ReadImage(path string, lim Limits) (image.Image, error) {
+	img, _, err := ReadImageMeta(path, lim)
+	return img, err
+}
+
+// Meta is what an image file says besides its pixels.
+type Meta struct {
+	// ICC is the embedded colour profile, nil when there is none.
+	ICC []byte
+	// Orientation is the EXIF orientation, already applied to the image.
+	Orientation Orientation
+}
+
+// ReadImageMeta is ReadImage that also returns the file's Meta, so that
+// the colour profile can be written with the output (WriteOptions.ICC).
+func ReadImageMeta(path string, lim Limits) (image.Image, Meta, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		// The *PathError already names the file.
-		return nil, fmt.Errorf("imageio: %w", err)
+		return nil, Meta{}, fmt.Errorf("imageio: %w", err)
 	}
 	img, err := decodeImage(data, lim)
 	if err != nil {
-		return nil, fmt.Errorf("imageio: %s: %w", path, err)
+		return nil, Meta{}, fmt.Errorf("imageio: %s: %w", path, err)
 	}
-	return img, nil
+	return img, MetaOf(data), nil
+}
+
+// MetaOf reads the Meta of an encoded image; what is missing or malformed
+// is left zero.
+func MetaOf(data []byte) Meta {
+	return Meta{ICC: iccProfile(data), Orientation: exifOrientation(data)}
 }
 
 // DecodeImage is Decode returning the image as the decoder made it (8 or

@@ -1,6 +1,7 @@
 package imageio
 
 import (
+	"bytes"
 	"fmt"
 	"image"
 	"image/draw"
@@ -66,11 +67,15 @@ const DefaultJPEGQuality = 95
 type WriteOptions struct {
 	// Quality is the JPEG quality, 1 to 100 (0: DefaultJPEGQuality).
 	Quality int
+	// ICC is a colour profile to embed (PNG and JPEG; TIFF output is
+	// written without one), typically the input's (Meta.ICC).
+	ICC []byte
 }
 
 // WriteImage writes img at path in the format of its extension
 // (FormatOf), atomically as WritePNG does: PNG and TIFF keep 16 bits per
-// sample when img has them (TIFF deflate-compressed), JPEG has 8.
+// sample when img has them (TIFF deflate-compressed), JPEG has 8. The
+// colour profile o.ICC is embedded in PNG and JPEG output.
 func WriteImage(path string, img image.Image, o WriteOptions) error {
 	format, err := FormatOf(path)
 	if err != nil {
@@ -86,14 +91,31 @@ func WriteImage(path string, img image.Image, o WriteOptions) error {
 	var encode func(io.Writer) error
 	switch format {
 	case FormatPNG:
-		return WriteImagePNG(path, img)
+		if len(o.ICC) == 0 {
+			return WriteImagePNG(path, img)
+		}
+		encode = func(w io.Writer) error {
+			var buf bytes.Buffer
+			if err := (&png.Encoder{CompressionLevel: png.DefaultCompression}).Encode(&buf, img); err != nil {
+				return err
+			}
+			_, err := w.Write(withPNGICC(buf.Bytes(), o.ICC))
+			return err
+		}
 	case FormatJPEG:
 		if g, ok := img.(*image.Gray16); ok { // a gray JPEG, not a colour one
 			g8 := image.NewGray(g.Bounds())
 			draw.Draw(g8, g8.Bounds(), g, g.Bounds().Min, draw.Src)
 			img = g8
 		}
-		encode = func(w io.Writer) error { return jpeg.Encode(w, img, &jpeg.Options{Quality: q}) }
+		encode = func(w io.Writer) error {
+			var buf bytes.Buffer
+			if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: q}); err != nil {
+				return err
+			}
+			_, err := w.Write(withJPEGICC(buf.Bytes(), o.ICC))
+			return err
+		}
 	case FormatTIFF:
 		encode = func(w io.Writer) error {
 			return tiff.Encode(w, img, &tiff.Options{Compression: tiff.Deflate, Predictor: true})

@@ -101,10 +101,15 @@ func snapshotEvery(method string) int {
 	return 20
 }
 
-// writeResults writes the image, the kernel and the report atomically.
+// writeResults writes the image (with the input's colour profile), the
+// kernel and the report atomically.
 func writeResults(j *job, res *deblur.Result) error {
 	st := j.status()
-	if err := imageio.WriteImagePNG(filepath.Join(j.dir, imageFile), res.Image); err != nil {
+	var icc []byte
+	if in, err := os.ReadFile(filepath.Join(j.dir, inputFile)); err == nil {
+		icc = imageio.MetaOf(in).ICC
+	}
+	if err := imageio.WriteImage(filepath.Join(j.dir, imageFile), res.Image, imageio.WriteOptions{ICC: icc}); err != nil {
 		return err
 	}
 	k := res.Kernel

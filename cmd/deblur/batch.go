@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/deblur/deblur/batch"
-	"github.com/deblur/deblur/imageio"
 )
 
 // batchFlags are the options of deblur batch.
@@ -26,6 +25,7 @@ type batchFlags struct {
 	shard     string
 	quiet     bool
 	overwrite bool
+	maxPixels maxPixelsFlag
 }
 
 // batchMethodFlags are the method flags a batch takes: all but -region,
@@ -50,6 +50,7 @@ func runBatch(env *cliEnv, args []string) error {
 	fs.StringVar(&f.shard, "shard", "", "process only part `K/N` of the inputs (K from 0 to N-1), for array jobs; N alone takes K from JOB_COMPLETION_INDEX")
 	fs.BoolVar(&f.quiet, "q", false, "quiet: no progress output")
 	fs.BoolVar(&f.overwrite, "overwrite", false, "replace files at the output paths that no batch wrote (an input is never replaced)")
+	defineMaxPixels(fs, &f.maxPixels)
 	names := batchMethodFlags()
 	defineMethodFlags(fs, &f.methodFlags, names...)
 	fs.Usage = func() {
@@ -142,7 +143,7 @@ func (f *batchFlags) config(fs *flag.FlagSet, pos []string) (*batch.Config, batc
 		return nil, batch.Shard{}, usagef("-o %s: %v", f.out, err)
 	}
 	return &batch.Config{OutDir: f.out, Options: *opts, Settings: canonicalFlags(fs, batchMethodFlags()),
-		Jobs: f.jobs, Limits: imageio.Limits{}, Version: version, Overwrite: f.overwrite}, shard, nil
+		Jobs: f.jobs, Limits: f.maxPixels.limits(), Version: version, Overwrite: f.overwrite}, shard, nil
 }
 
 // canonicalFlags is every named flag's value, defaults included, sorted:

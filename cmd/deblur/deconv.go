@@ -24,6 +24,8 @@ func runDeconv(env *cliEnv, args []string) error {
 	out := fs.String("o", "", "output image `PATH`: .png, .jpg or .tif (default: IN with -deconv.png)")
 	var wf writeFlags
 	defineWriteFlags(fs, &wf)
+	var maxPixels maxPixelsFlag
+	defineMaxPixels(fs, &maxPixels)
 	rot := fs.Bool("rot180", false, "rotate the kernel by 180 degrees first (for correlation kernels)")
 	fs.Usage = func() {
 		fmt.Fprintln(env.stderr, "Usage: deblur deconv -kernel K.png [-method M] [-o OUT.png] IN.png")
@@ -62,9 +64,9 @@ func runDeconv(env *cliEnv, args []string) error {
 	if *rot {
 		k = k.Rot180()
 	}
-	img, err := imageio.ReadImage(in, imageio.Limits{})
+	img, meta, err := readInput(in, maxPixels.limits())
 	if err != nil {
-		return usageError{err}
+		return err
 	}
 	if b := img.Bounds(); k.W > b.Dx() || k.H > b.Dy() {
 		return usagef("kernel %dx%d is larger than the %dx%d image", k.W, k.H, b.Dx(), b.Dy())
@@ -76,7 +78,7 @@ func runDeconv(env *cliEnv, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := imageio.WriteImage(*out, res, wf.writeOptions()); err != nil {
+	if err := imageio.WriteImage(*out, res, wf.writeOptions(meta)); err != nil {
 		return err
 	}
 	fmt.Fprintf(env.stderr, "wrote %s (%s, %.2f s)\n", *out, *method, time.Since(start).Seconds())

@@ -22,6 +22,7 @@ import (
 type runFlags struct {
 	methodFlags
 	writeFlags
+	maxPixels                 maxPixelsFlag
 	out, kernelOut, reportOut string
 	quiet                     bool
 }
@@ -34,12 +35,14 @@ func newRunFlagSet(env *cliEnv, f *runFlags) *flag.FlagSet {
 	fs.StringVar(&f.reportOut, "report", "", "JSON report `PATH` (default: OUT with .json)")
 	fs.BoolVar(&f.quiet, "q", false, "quiet: no progress output")
 	defineWriteFlags(fs, &f.writeFlags)
+	defineMaxPixels(fs, &f.maxPixels)
 	defineMethodFlags(fs, &f.methodFlags)
 	fs.Usage = func() {
 		w := fs.Output()
-		fmt.Fprintln(w, "Usage: deblur [flags] IN.(png|jpg|tif)")
-		fmt.Fprintln(w, "\nEstimates the blur kernel and the sharp image. Writes the image (PNG, 16-bit when the input is),")
-		fmt.Fprintln(w, "the kernel as a viewable PNG and a JSON report. Ctrl-C stops early and still writes them.")
+		fmt.Fprintln(w, "Usage: deblur [flags] IN.(png|jpg|tif|webp|bmp|gif)")
+		fmt.Fprintln(w, "\nEstimates the blur kernel and the sharp image. Writes the image (by -o's extension: PNG, 16-bit")
+		fmt.Fprintln(w, "when the input is; JPEG; TIFF), the kernel as a viewable PNG and a JSON report, never over the")
+		fmt.Fprintln(w, "input, nor over existing files without -overwrite. Ctrl-C stops early and still writes them.")
 		fmt.Fprintln(w, "Flags of one method only (e.g. -kernel-size: selfdeblur) are refused for another.")
 		fmt.Fprintln(w, "\nFlags:")
 		fs.PrintDefaults()
@@ -72,9 +75,9 @@ func runDeblur(env *cliEnv, args []string) error {
 	if err := checkWritable(outs.image, outs.kernel, outs.report); err != nil {
 		return usageError{err}
 	}
-	img, err := imageio.ReadImage(in, imageio.Limits{})
+	img, meta, err := readInput(in, f.maxPixels.limits())
 	if err != nil {
-		return usageError{err}
+		return err
 	}
 	f.forImage(opts, img)
 	if !f.quiet {
@@ -86,7 +89,7 @@ func runDeblur(env *cliEnv, args []string) error {
 	if res == nil {
 		return usageOf(runErr)
 	}
-	return finishRun(env, f.quiet, in, outs, f.writeOptions(), res, runErr)
+	return finishRun(env, f.quiet, in, outs, f.writeOptions(meta), res, runErr)
 }
 
 type outputSet struct{ image, kernel, report string }

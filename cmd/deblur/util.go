@@ -4,8 +4,10 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"image"
 	"os"
 	"path/filepath"
+	"strconv"
 
 	"github.com/deblur/deblur/imageio"
 )
@@ -110,6 +112,47 @@ func (w *writeFlags) check(image string, outputs ...string) error {
 	return nil
 }
 
-func (w *writeFlags) writeOptions() imageio.WriteOptions {
-	return imageio.WriteOptions{Quality: w.quality}
+// writeOptions are the image's write options, with the input's colour
+// profile.
+func (w *writeFlags) writeOptions(in imageio.Meta) imageio.WriteOptions {
+	return imageio.WriteOptions{Quality: w.quality, ICC: in.ICC}
+}
+
+// maxPixelsFlag is -max-pixels, in megapixels.
+type maxPixelsFlag float64
+
+func defineMaxPixels(fs *flag.FlagSet, m *maxPixelsFlag) {
+	*m = maxPixelsFlag(imageio.DefaultMaxPixels / 1e6)
+	fs.Var(m, "max-pixels", "refuse input images over `MP` megapixels, checked before decoding (memory grows with the pixels: docs/limits.md)")
+}
+
+func (m *maxPixelsFlag) String() string { return strconv.FormatFloat(float64(*m), 'g', -1, 64) }
+
+func (m *maxPixelsFlag) Set(s string) error {
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil || !(v > 0) || v > 1e5 {
+		return fmt.Errorf("want a number of megapixels above 0 and at most 100000")
+	}
+	*m = maxPixelsFlag(v)
+	return nil
+}
+
+// limits are the decoding limits of -max-pixels.
+func (m maxPixelsFlag) limits() imageio.Limits {
+	return imageio.Limits{MaxPixels: int64(float64(m) * 1e6)}
+}
+
+// readInput reads the input image within lim, and what its file says
+// besides the pixels (the colour profile is carried to the output); a bad
+// input is a usage error, and one over the pixel limit says how to raise
+// it.
+func readInput(path string, lim imageio.Limits) (image.Image, imageio.Meta, error) {
+	img, meta, err := imageio.ReadImageMeta(path, lim)
+	if errors.Is(err, imageio.ErrTooLarge) {
+		return nil, meta, usagef("%v (-max-pixels raises the limit)", err)
+	}
+	if err != nil {
+		return nil, meta, usageError{err}
+	}
+	return img, meta, nil
 }
