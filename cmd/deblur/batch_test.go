@@ -2,18 +2,57 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 
 	"github.com/deblur/deblur/batch"
 	"github.com/deblur/deblur/internal/testfiles"
 )
+
+var (
+	buildOnce sync.Once
+	builtBin  string
+	buildErr  error
+)
+
+// buildCommand builds the command once for the tests that run it as a
+// process (to kill it, or to limit its resources).
+func buildCommand(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "deblur-test-bin-")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		builtBin = filepath.Join(dir, "deblur")
+		if out, err := exec.Command("go", "build", "-o", builtBin, ".").CombinedOutput(); err != nil {
+			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return builtBin
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if builtBin != "" {
+		os.RemoveAll(filepath.Dir(builtBin))
+	}
+	os.Exit(code)
+}
 
 func TestBatchUsage(t *testing.T) {
 	in := testfiles.Path("levin", "im1_kernel1_img.png")
@@ -47,10 +86,7 @@ func TestBatchKilled(t *testing.T) {
 		t.Skip("builds the command and runs it twice")
 	}
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "deblur")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildCommand(t)
 	in := filepath.Join(dir, "in")
 	if err := os.MkdirAll(in, 0o755); err != nil {
 		t.Fatal(err)
@@ -137,4 +173,45 @@ func TestBatchKilled(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// TestDiskFull writes an output that does not fit: the file-size limit
+// (ulimit -f) makes every write past it fail as a full disk does. The run
+// must fail with status 1 naming the output, leave no partial or temporary
+// file, and leave the input as it was.
+func TestDiskFull(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the command")
+	}
+	bin := buildCommand(t)
+	dir := t.TempDir()
+	in := filepath.Join(dir, "in.png")
+	orig, err := os.ReadFile(testfiles.Path("levin", "im1_kernel1_img.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(in, orig, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	k := filepath.Join(dir, "k.json")
+	if err := os.WriteFile(k, []byte(`{"kernel":{"values":[[0,1,0],[1,2,1],[0,1,0]]}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out.png")
+	// 16 blocks of 512 or 1024 bytes: far less than the 255 x 255 image.
+	cmd := exec.Command("sh", "-c", `ulimit -f 16 && exec "$0" "$@"`, bin, "deconv", "-kernel", k, "-method", "wiener", "-o", out, in)
+	res, err := cmd.CombinedOutput()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 1 || !strings.Contains(string(res), out) {
+		t.Fatalf("deconv onto a full disk: %v, %q; want exit status 1 naming %s", err, res, out)
+	}
+	ents, _ := os.ReadDir(dir)
+	for _, e := range ents {
+		if n := e.Name(); n != "in.png" && n != "k.json" {
+			t.Errorf("left behind: %s", n)
+		}
+	}
+	if now, _ := os.ReadFile(in); !bytes.Equal(now, orig) {
+		t.Error("the input changed")
+	}
 }
