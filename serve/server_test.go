@@ -15,6 +15,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -421,4 +422,58 @@ func TestDownloadName(t *testing.T) {
 		}
 	}
 	_ = fmt.Sprint
+}
+
+// TestManyUploads: 50 uploads at once are all queued and run, the server
+// answers meanwhile, and afterwards neither goroutines nor the heap have
+// grown with them.
+func TestManyUploads(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs 50 small jobs")
+	}
+	s, ts := newTestServer(t, Config{Jobs: 1})
+	runtime.GC()
+	var before runtime.MemStats
+	runtime.ReadMemStats(&before)
+	goroutines := runtime.NumGoroutine()
+	img := testPNG(t, 48, 48)
+	ids := make([]string, 50)
+	var wg sync.WaitGroup
+	for i := range ids {
+		wg.Go(func() { ids[i] = submit(t, ts, img, map[string]string{"method": "l0", "kernel_size": "7"}) })
+	}
+	wg.Wait()
+	res, err := http.Get(ts.URL + "/api/jobs")
+	if err != nil || res.StatusCode != http.StatusOK {
+		t.Fatalf("GET /api/jobs under load: %v, %v", res, err)
+	}
+	res.Body.Close()
+	for _, id := range ids {
+		if _, st := follow(t, context.Background(), ts, id); st.State != Done {
+			t.Errorf("job %s: %+v", id, st)
+		}
+	}
+	for _, id := range ids {
+		req, _ := http.NewRequest("DELETE", ts.URL+"/api/jobs/"+id, nil)
+		if res, err := http.DefaultClient.Do(req); err == nil {
+			res.Body.Close()
+		}
+	}
+	http.DefaultClient.CloseIdleConnections()
+	time.Sleep(100 * time.Millisecond) // let the handlers' goroutines end
+	runtime.GC()
+	var after runtime.MemStats
+	runtime.ReadMemStats(&after)
+	if grown := int64(after.HeapInuse) - int64(before.HeapInuse); grown > 64<<20 {
+		t.Errorf("the heap grew by %d MB over 50 finished and deleted jobs", grown>>20)
+	}
+	if n := runtime.NumGoroutine(); n > goroutines+5 {
+		t.Errorf("%d goroutines after the jobs, %d before", n, goroutines)
+	}
+	s.mu.Lock()
+	kept := len(s.jobs)
+	s.mu.Unlock()
+	if kept != 0 {
+		t.Errorf("%d jobs kept after deleting them all", kept)
+	}
 }
