@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -259,13 +258,4 @@ func write(outs outputs, res *deblur.Result, rep *deblur.Report, icc []byte) err
 	return writeReport(outs.report, rep)
 }
 
-func writeReport(path string, rep *deblur.Report) error {
-	data, err := json.MarshalIndent(rep, "", "  ")
-	if err != nil {
-		return fmt.Errorf("report %s: %w", path, err)
-	}
-	return atomicfile.Write(path, func(w io.Writer) error {
-		_, err := w.Write(append(data, '\n'))
-		return err
-	})
-}
+func writeReport(path string, rep *deblur.Report) error { return atomicfile.WriteJSON(path, rep) }

@@ -5,7 +5,6 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
-	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -174,19 +173,15 @@ func readCaseResult(path string) (CaseResult, error) {
 
 // writeJSON writes v as indented JSON to path atomically.
 func writeJSON(path string, v any) error {
-	data, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		return fmt.Errorf("bench: %s: %w", path, err)
+	if err := atomicfile.WriteJSON(path, v); err != nil {
+		return fmt.Errorf("bench: %w", err)
 	}
-	return writeFileAtomic(path, append(data, '\n'))
+	return nil
 }
 
 // writeFileAtomic writes data to path atomically (internal/atomicfile).
 func writeFileAtomic(path string, data []byte) error {
-	if err := atomicfile.Write(path, func(w io.Writer) error {
-		_, err := w.Write(data)
-		return err
-	}); err != nil {
+	if err := atomicfile.WriteFile(path, data); err != nil {
 		return fmt.Errorf("bench: %w", err)
 	}
 	return nil

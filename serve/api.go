@@ -259,7 +259,7 @@ func (s *Server) add(st Settings, data []byte, name, from string, img image.Imag
 		ID: id, Name: name, Width: img.Bounds().Dx(), Height: img.Bounds().Dy(), State: Queued, Settings: st, Created: time.Now(), From: from,
 	}}
 	fail := func(err error) (*job, error) { os.RemoveAll(dir); return nil, err }
-	if err := writeFile(filepath.Join(dir, inputFile), data); err != nil {
+	if err := atomicfile.WriteFile(filepath.Join(dir, inputFile), data); err != nil {
 		return fail(err)
 	}
 	if err := imageio.WritePNG(filepath.Join(dir, inputPNG), imageio.FromImage(img), imageio.Depth8); err != nil {
@@ -280,14 +280,6 @@ func (s *Server) add(st Settings, data []byte, name, from string, img image.Imag
 	}
 	s.cfg.Logf("job %s queued", desc)
 	return j, nil
-}
-
-// writeFile writes data at path atomically.
-func writeFile(path string, data []byte) error {
-	return atomicfile.Write(path, func(w io.Writer) error {
-		_, err := w.Write(data)
-		return err
-	})
 }
 
 func (s *Server) listJobs(w http.ResponseWriter, r *http.Request) {

@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
-	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -102,15 +101,7 @@ func finished(state string) bool { return state == Done || state == Failed || st
 
 // save writes the job's status to job.json in its folder, atomically.
 func (j *job) save() error {
-	st := j.status()
-	data, err := json.MarshalIndent(st, "", "  ")
-	if err != nil {
-		return err
-	}
-	return atomicfile.Write(filepath.Join(j.dir, "job.json"), func(w io.Writer) error {
-		_, err := w.Write(data)
-		return err
-	})
+	return atomicfile.WriteJSON(filepath.Join(j.dir, "job.json"), j.status())
 }
 
 // loadJob reads a job's folder back (a server restart): a job that had

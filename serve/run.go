@@ -3,12 +3,10 @@ package serve
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"image"
 	"image/png"
-	"io"
 	"os"
 	"path/filepath"
 	"time"
@@ -118,14 +116,7 @@ func writeResults(j *job, res *deblur.Result) error {
 	}
 	rep := res.Report
 	rep.Input = st.Name
-	data, err := json.MarshalIndent(rep, "", "  ")
-	if err != nil {
-		return err
-	}
-	return atomicfile.Write(filepath.Join(j.dir, reportFile), func(w io.Writer) error {
-		_, err := w.Write(append(data, '\n'))
-		return err
-	})
+	return atomicfile.WriteJSON(filepath.Join(j.dir, reportFile), rep)
 }
 
 // end moves j to a final state, saves it and tells its clients.

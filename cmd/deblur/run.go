@@ -2,11 +2,9 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -144,7 +142,7 @@ func finishRun(env *cliEnv, quiet bool, in string, outs outputSet, wo imageio.Wr
 	if err := imageio.WriteKernelPNG(outs.kernel, res.Kernel, imageio.KernelViewScale(max(res.Kernel.W, res.Kernel.H))); err != nil {
 		return err
 	}
-	if err := writeJSON(outs.report, rep); err != nil {
+	if err := atomicfile.WriteJSON(outs.report, rep); err != nil {
 		return err
 	}
 	if !quiet {
@@ -154,16 +152,4 @@ func finishRun(env *cliEnv, quiet bool, in string, outs outputSet, wo imageio.Wr
 		return fmt.Errorf("interrupted after %d iterations; the outputs hold the result so far", rep.Iterations)
 	}
 	return runErr
-}
-
-// writeJSON writes v as indented JSON atomically (internal/atomicfile).
-func writeJSON(path string, v any) error {
-	data, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		return fmt.Errorf("report %s: %w", path, err)
-	}
-	return atomicfile.Write(path, func(w io.Writer) error {
-		_, err := w.Write(append(data, '\n'))
-		return err
-	})
 }
