@@ -40,32 +40,12 @@ func jpegICC(data []byte) []byte {
 	}
 	var chunks []chunk
 	count := 0
-	for i := 2; i+4 <= len(data); {
-		if data[i] != 0xff {
-			break
+	for _, seg := range jpegSegments(data) {
+		b := seg.body
+		if seg.marker == 0xe2 && len(b) > len(jpegICCTag)+2 && string(b[:len(jpegICCTag)]) == jpegICCTag {
+			chunks = append(chunks, chunk{int(b[len(jpegICCTag)]), b[len(jpegICCTag)+2:]})
+			count = int(b[len(jpegICCTag)+1])
 		}
-		marker := data[i+1]
-		if marker == 0xff {
-			i++
-			continue
-		}
-		if marker == 0xd8 || (marker >= 0xd0 && marker <= 0xd7) || marker == 0x01 {
-			i += 2
-			continue
-		}
-		if marker == 0xda || marker == 0xd9 {
-			break
-		}
-		n := int(binary.BigEndian.Uint16(data[i+2:]))
-		if n < 2 || i+2+n > len(data) {
-			break
-		}
-		seg := data[i+4 : i+2+n]
-		if marker == 0xe2 && len(seg) > len(jpegICCTag)+2 && string(seg[:len(jpegICCTag)]) == jpegICCTag {
-			chunks = append(chunks, chunk{int(seg[len(jpegICCTag)]), seg[len(jpegICCTag)+2:]})
-			count = int(seg[len(jpegICCTag)+1])
-		}
-		i += 2 + n
 	}
 	if len(chunks) == 0 || len(chunks) != count {
 		return nil
@@ -133,47 +113,16 @@ func webpICC(data []byte) []byte {
 
 // tiffICC reads tag 34675 (InterColorProfile) of the first directory.
 func tiffICC(t []byte) []byte {
-	bo, off, n, ok := tiffDir(t)
+	bo, e, ok := tiffEntry(t, 34675)
 	if !ok {
 		return nil
 	}
-	for e := range n {
-		p := off + 2 + 12*e
-		if p+12 > int64(len(t)) {
-			return nil
-		}
-		if bo.Uint16(t[p:]) != 34675 {
-			continue
-		}
-		size := int64(bo.Uint32(t[p+4:]))
-		at := int64(bo.Uint32(t[p+8:]))
-		if typ := bo.Uint16(t[p+2:]); (typ != 7 && typ != 1) || size <= 4 || size > maxICC || at+size > int64(len(t)) {
-			return nil
-		}
-		return slices.Clone(t[at : at+size])
+	size := int64(bo.Uint32(e[4:]))
+	at := int64(bo.Uint32(e[8:]))
+	if typ := bo.Uint16(e[2:]); (typ != 7 && typ != 1) || size <= 4 || size > maxICC || at+size > int64(len(t)) {
+		return nil
 	}
-	return nil
-}
-
-// tiffDir returns the byte order of a TIFF structure, the offset of its
-// first directory and the number of entries there.
-func tiffDir(t []byte) (bo binary.ByteOrder, off, n int64, ok bool) {
-	if len(t) < 8 {
-		return nil, 0, 0, false
-	}
-	switch string(t[:2]) {
-	case "II":
-		bo = binary.LittleEndian
-	case "MM":
-		bo = binary.BigEndian
-	default:
-		return nil, 0, 0, false
-	}
-	off = int64(bo.Uint32(t[4:]))
-	if off < 8 || off+2 > int64(len(t)) {
-		return nil, 0, 0, false
-	}
-	return bo, off, int64(bo.Uint16(t[off:])), true
+	return slices.Clone(t[at : at+size])
 }
 
 // withPNGICC inserts an iCCP chunk holding prof after a PNG's header chunk.

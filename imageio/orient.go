@@ -2,7 +2,6 @@ package imageio
 
 import (
 	"bytes"
-	"encoding/binary"
 	"image"
 	"image/color"
 )
@@ -25,35 +24,12 @@ func exifOrientation(data []byte) Orientation {
 	return 1
 }
 
-// jpegOrientation walks the JPEG's marker segments up to the first scan
-// looking for an APP1 segment that starts "Exif\0\0".
+// jpegOrientation reads the first APP1 segment that starts "Exif\0\0".
 func jpegOrientation(data []byte) Orientation {
-	i := 2
-	for i+4 <= len(data) {
-		if data[i] != 0xff {
-			return 1
+	for _, seg := range jpegSegments(data) {
+		if seg.marker == 0xe1 && bytes.HasPrefix(seg.body, []byte("Exif\x00\x00")) {
+			return tiffOrientation(seg.body[6:])
 		}
-		marker := data[i+1]
-		if marker == 0xff { // fill byte
-			i++
-			continue
-		}
-		if marker == 0xd8 || (marker >= 0xd0 && marker <= 0xd7) || marker == 0x01 {
-			i += 2
-			continue
-		}
-		if marker == 0xda || marker == 0xd9 { // start of scan, end of image
-			return 1
-		}
-		n := int(binary.BigEndian.Uint16(data[i+2:]))
-		if n < 2 || i+2+n > len(data) {
-			return 1
-		}
-		seg := data[i+4 : i+2+n]
-		if marker == 0xe1 && bytes.HasPrefix(seg, []byte("Exif\x00\x00")) {
-			return tiffOrientation(seg[6:])
-		}
-		i += 2 + n
 	}
 	return 1
 }
@@ -61,26 +37,13 @@ func jpegOrientation(data []byte) Orientation {
 // tiffOrientation reads tag 0x0112 of the first image directory of a TIFF
 // structure (a TIFF file, or the body of an Exif block).
 func tiffOrientation(t []byte) Orientation {
-	bo, off, n, ok := tiffDir(t)
-	if !ok {
+	bo, e, ok := tiffEntry(t, 0x0112)
+	// Type SHORT (3), count 1: the value sits in the entry itself.
+	if !ok || bo.Uint16(e[2:]) != 3 || bo.Uint32(e[4:]) != 1 {
 		return 1
 	}
-	for e := range n {
-		p := off + 2 + 12*e
-		if p+12 > int64(len(t)) {
-			return 1
-		}
-		if bo.Uint16(t[p:]) != 0x0112 {
-			continue
-		}
-		// Type SHORT (3), count 1: the value sits in the entry itself.
-		if bo.Uint16(t[p+2:]) != 3 || bo.Uint32(t[p+4:]) != 1 {
-			return 1
-		}
-		if v := Orientation(bo.Uint16(t[p+8:])); v >= 1 && v <= 8 {
-			return v
-		}
-		return 1
+	if v := Orientation(bo.Uint16(e[8:])); v >= 1 && v <= 8 {
+		return v
 	}
 	return 1
 }

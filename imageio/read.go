@@ -138,13 +138,9 @@ func DecodeImage(r io.Reader, lim Limits) (image.Image, error) {
 // decoded. A JPEG's or TIFF's EXIF orientation is applied, so the image
 // comes out upright as viewers show it.
 func Decode(r io.Reader, lim Limits) (*Image, error) {
-	data, err := io.ReadAll(r)
+	img, err := DecodeImage(r, lim)
 	if err != nil {
-		return nil, fmt.Errorf("imageio: reading image: %w", err)
-	}
-	img, err := decodeImage(data, lim)
-	if err != nil {
-		return nil, fmt.Errorf("imageio: %w", err)
+		return nil, err
 	}
 	return FromImage(img), nil
 }
