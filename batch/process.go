@@ -126,7 +126,8 @@ func Process(ctx context.Context, in Input, cfg *Config) Record {
 	sum := sha256.Sum256(data)
 	rec.InputSHA256 = hex.EncodeToString(sum[:])
 	rec.Outputs = map[string]string{"image": outs.image, "kernel": outs.kernel, "report": outs.report}
-	if prev, ok := finished(outs, rec.SettingsHash, rec.InputSHA256); ok {
+	prev := readReport(outs.report)
+	if finished(prev, outs, rec.SettingsHash, rec.InputSHA256) {
 		rec.Status = StatusSkipped
 		rec.Seconds = prev.WallSeconds
 		rec.KernelWidth, rec.KernelHeight, rec.FinalLoss = prev.Kernel.Width, prev.Kernel.Height, prev.FinalLoss
@@ -139,7 +140,8 @@ func Process(ctx context.Context, in Input, cfg *Config) Record {
 	if err != nil {
 		return fail(err)
 	}
-	if err := prepare(outs, in.Path, cfg.Overwrite); err != nil {
+	byBatch := prev != nil && prev.SettingsHash != "" // an earlier batch wrote these outputs
+	if err := prepare(outs, in.Path, byBatch || cfg.Overwrite); err != nil {
 		return fail(err)
 	}
 	// Claim the outputs: a report that is not complete says a batch is
@@ -179,31 +181,42 @@ func (cfg *Config) version() string {
 	return cfg.Version
 }
 
-// finished returns the report of an earlier run that completed with the
-// same settings on the same input bytes, if its image and kernel are there.
-func finished(outs outputs, settings, input string) (*deblur.Report, bool) {
-	data, err := os.ReadFile(outs.report)
+// readReport returns the report at path, or nil when there is none that
+// parses.
+func readReport(path string) *deblur.Report {
+	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, false
+		return nil
 	}
 	var rep deblur.Report
-	if json.Unmarshal(data, &rep) != nil || !rep.Completed || rep.SettingsHash != settings || rep.InputSHA256 != input {
-		return nil, false
+	if json.Unmarshal(data, &rep) != nil {
+		return nil
+	}
+	return &rep
+}
+
+// finished reports whether rep (nil: none) is of an earlier run that
+// completed with the same settings on the same input bytes, and its image
+// and kernel are there.
+func finished(rep *deblur.Report, outs outputs, settings, input string) bool {
+	if rep == nil || !rep.Completed || rep.SettingsHash != settings || rep.InputSHA256 != input {
+		return false
 	}
 	for _, p := range []string{outs.image, outs.kernel} {
 		if st, err := os.Stat(p); err != nil || !st.Mode().IsRegular() || st.Size() == 0 {
-			return nil, false
+			return false
 		}
 	}
-	return &rep, true
+	return true
 }
 
 // prepare makes the outputs' folder, refuses outputs that are the input
-// (and, unless overwrite, outputs that exist without a batch's report), and
-// removes the temporary files a killed run may have left for them
+// (and, unless replace, outputs that exist: replace is true when a batch
+// wrote them, its report recording the settings hash, or with Overwrite),
+// and removes the temporary files a killed run may have left for them
 // (internal/atomicfile names them .BASE.tmp-*). Shards process disjoint
 // inputs, so no other process is writing these.
-func prepare(outs outputs, input string, overwrite bool) error {
+func prepare(outs outputs, input string, replace bool) error {
 	if err := os.MkdirAll(filepath.Dir(outs.image), 0o755); err != nil {
 		return fmt.Errorf("output folder: %w", err)
 	}
@@ -211,13 +224,12 @@ func prepare(outs outputs, input string, overwrite bool) error {
 	if err != nil {
 		return err
 	}
-	ours := fromBatch(outs.report)
 	for _, o := range []string{outs.image, outs.kernel, outs.report} {
 		ost, err := os.Stat(o)
 		if err == nil && os.SameFile(ist, ost) {
 			return fmt.Errorf("output %s is the input: inputs are never overwritten", o)
 		}
-		if err == nil && !ours && !overwrite {
+		if err == nil && !replace {
 			return fmt.Errorf("output %s exists and no batch wrote it: give -overwrite to replace it", o)
 		}
 		dir, base := filepath.Split(o)
@@ -227,17 +239,6 @@ func prepare(outs outputs, input string, overwrite bool) error {
 		}
 	}
 	return nil
-}
-
-// fromBatch reports whether the report at path was written by a batch
-// (it records the settings hash), finished or not.
-func fromBatch(path string) bool {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return false
-	}
-	var rep deblur.Report
-	return json.Unmarshal(data, &rep) == nil && rep.SettingsHash != ""
 }
 
 // escapeGlob quotes filepath.Match's special characters in a file name.
