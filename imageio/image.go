@@ -93,8 +93,9 @@ func (im *Image) validate() error {
 }
 
 // FromImage converts img to planes in [0, 1]. Gray images (color.Gray,
-// color.Gray16, and palettes whose entries are all gray) give one channel,
-// everything else three. Alpha is ignored: colours are taken
+// color.Gray16, palettes whose entries are all gray, and NRGBA or NRGBA64
+// images whose red, green and blue are equal everywhere, as PNG's gray +
+// alpha decodes) give one channel, everything else three. Alpha is ignored: colours are taken
 // un-premultiplied, so a transparent pixel keeps the colour it stores.
 // Sample values are divided by 255 (8-bit sources) or 65535 (16-bit sources)
 // so 8-bit data keeps its exact k/255 levels.
@@ -134,7 +135,9 @@ func fromImage(img image.Image) *Image {
 		}
 		return NewGray(p)
 	case *image.NRGBA:
-		return fromInterleaved8(src.Pix, src.Stride, w, h)
+		return grayIfEqual(fromInterleaved8(src.Pix, src.Stride, w, h))
+	case *image.NRGBA64:
+		return grayIfEqual(fromGeneric(img))
 	case *image.RGBA:
 		if opaque(src) {
 			return fromInterleaved8(src.Pix, src.Stride, w, h)
@@ -143,6 +146,19 @@ func fromImage(img image.Image) *Image {
 		return fromPaletted(src)
 	}
 	return fromGeneric(img)
+}
+
+// grayIfEqual returns im's first channel alone when its three channels are
+// equal everywhere. PNG's gray + alpha decodes to NRGBA or NRGBA64, so this
+// is how such a file stays gray.
+func grayIfEqual(im *Image) *Image {
+	r, g, b := im.Channels[0].Pix, im.Channels[1].Pix, im.Channels[2].Pix
+	for i, v := range r {
+		if g[i] != v || b[i] != v {
+			return im
+		}
+	}
+	return NewGray(im.Channels[0])
 }
 
 func opaque(img *image.RGBA) bool {

@@ -52,6 +52,7 @@ func newProblem(y *plane.Plane, s Settings) (*problem, error) {
 		p.optX = nn.NewAdam(nn.Group{Params: px, LR: s.LRImage})
 		p.optK = nn.NewAdam(nn.Group{Params: pk, LR: s.LRKernel})
 	}
+	p.snapshot() // a fit that diverges at its first step returns the initial state
 	return p, nil
 }
 

@@ -3,8 +3,12 @@ package selfdeblur
 import (
 	"bytes"
 	"context"
+	"errors"
 	"math"
 	"testing"
+
+	"github.com/deblur/deblur/blind"
+	"github.com/deblur/deblur/plane"
 )
 
 // TestRestartsKeepLowestObjective: Restarts 3 with PickObjective returns,
@@ -159,6 +163,30 @@ func TestRestartKernelSizes(t *testing.T) {
 		b.RestartKernelSizes = bad
 		if err := b.Validate(); err == nil {
 			t.Errorf("restart kernel sizes %v with 2 restarts accepted", bad)
+		}
+	}
+}
+
+// TestDivergenceIsAnError: an input that makes the loss NaN stops the fit
+// with ErrDiverged, alone or as both of two restarts, and what Run returns
+// holds no NaN (the last finite state: here the networks' first output).
+func TestDivergenceIsAnError(t *testing.T) {
+	_, blurry := syntheticCase(t, 40, motionKernel9())
+	blurry.Pix[5*blurry.W+7] = math.NaN()
+	for _, restarts := range []int{1, 2} {
+		s := recoverySettings()
+		s.Iterations = 5
+		s.Restarts = restarts
+		res, err := Run(context.Background(), blurry, s)
+		if !errors.Is(err, blind.ErrDiverged) || res == nil {
+			t.Fatalf("restarts %d: result %v, error %v", restarts, res != nil, err)
+		}
+		for _, p := range []*plane.Plane{res.Image, res.Kernel} {
+			for _, v := range p.Pix {
+				if math.IsNaN(v) || math.IsInf(v, 0) {
+					t.Fatalf("restarts %d: a diverged run returned %v", restarts, v)
+				}
+			}
 		}
 	}
 }

@@ -69,9 +69,27 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	json.NewEncoder(w).Encode(v)
 }
 
+// formFields are the fields POST /api/jobs accepts besides the file
+// "image": the settings and "from". Any other field is refused, so that a
+// misspelt setting is not silently ignored.
+var formFields = []string{"method", "kernel_size", "iters", "seed", "region", "from"}
+
 // parseSettings reads and checks the form fields method, kernel_size,
-// iters, region ("x,y,w,h") and seed; messages name the field.
+// iters, region ("x,y,w,h") and seed; messages name the field. A field
+// not in formFields (or a file other than "image") is an error.
 func parseSettings(r *http.Request) (Settings, error) {
+	for name := range r.Form {
+		if !contains(formFields, name) {
+			return Settings{}, badRequest("%q is not a setting: want %s (and the file \"image\")", name, strings.Join(formFields, ", "))
+		}
+	}
+	if r.MultipartForm != nil {
+		for name := range r.MultipartForm.File {
+			if name != "image" {
+				return Settings{}, badRequest("file field %q: the image goes in the field \"image\"", name)
+			}
+		}
+	}
 	st := Settings{Method: r.FormValue("method")}
 	if st.Method == "" {
 		st.Method = "selfdeblur"

@@ -250,6 +250,7 @@ func TestBadRequests(t *testing.T) {
 		{"bad region", good, map[string]string{"region": "1,2,3"}, nil, 400, "region"},
 		{"region outside", good, map[string]string{"region": "10,10,80,20"}, nil, 422, "region"},
 		{"kernel larger than the image", good, map[string]string{"kernel_size": "101"}, nil, 422, "kernel"},
+		{"unknown setting", good, map[string]string{"kernel-size": "9"}, nil, 400, `"kernel-size" is not a setting`},
 		{"rerun of nothing", nil, map[string]string{"from": "0123456789abcdef0123456789abcdef"}, nil, 404, "from"},
 		{"cross-origin", good, nil, http.Header{"Origin": {"http://evil.example"}}, 403, "cross-origin"},
 	} {

@@ -4,11 +4,16 @@ import (
 	"bytes"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"math"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/deblur/deblur/generator"
 	"github.com/deblur/deblur/imageio"
@@ -171,5 +176,83 @@ func TestTrainKernelVAE(t *testing.T) {
 	m, ok := loadWeights(t, out).(*generator.KernelVAE)
 	if !ok || m.Config() != (generator.KernelVAEConfig{Latent: 2, Filters: 2}) {
 		t.Fatalf("weights: %T", m)
+	}
+}
+
+// TestTrainInterruptWritesResumableCheckpoint sends the running command
+// SIGINT, as Ctrl-C does: it must stop with exit 1, say where the run is
+// saved, leave no weights file, and a resumed run must end with the same
+// weights as one never interrupted.
+func TestTrainInterruptWritesResumableCheckpoint(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the command")
+	}
+	bin := buildCommand(t)
+	dir := t.TempDir()
+	writeDigits(t, dir, 60)
+	ck := filepath.Join(dir, "run.ck")
+	tiny := []string{"-q", "-data", dir, "-latent", "2", "-widths", "2,3", "-batch", "8", "-seed", "4"}
+
+	cmd := exec.Command(bin, append([]string{"train", "-steps", "100000000", "-every", "20",
+		"-checkpoint", ck, "-out", filepath.Join(dir, "never.dbw")}, append(tiny, "digit-vae")...)...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// The periodic checkpoint shows that training is under way.
+	for deadline := time.Now().Add(time.Minute); ; time.Sleep(20 * time.Millisecond) {
+		if _, err := os.Stat(ck); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			t.Fatal("no checkpoint after a minute of training")
+		}
+	}
+	time.Sleep(100 * time.Millisecond) // mid-interval, not on a checkpoint step
+	cmd.Process.Signal(os.Interrupt)
+	err := cmd.Wait()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 1 {
+		t.Fatalf("after SIGINT: %v (want exit 1); stderr %q", err, stderr.String())
+	}
+	var step int
+	if _, err := fmt.Sscanf(stderr.String()[strings.Index(stderr.String(), "interrupted at step"):], "interrupted at step %d", &step); err != nil || step <= 0 {
+		t.Fatalf("stderr does not name the step: %q", stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "-resume") {
+		t.Errorf("stderr does not say how to continue: %q", stderr.String())
+	}
+	if _, err := os.Stat(filepath.Join(dir, "never.dbw")); !os.IsNotExist(err) {
+		t.Errorf("an interrupted run wrote its weights file: %v", err)
+	}
+	f, err := os.Open(ck)
+	if err != nil {
+		t.Fatal(err)
+	}
+	saved, err := generator.ReadCheckpoint(f)
+	f.Close()
+	if err != nil || saved.Step != step {
+		t.Fatalf("the checkpoint holds step %d (err %v); the run stopped at step %d", saved.Step, err, step)
+	}
+	leftovers, _ := filepath.Glob(filepath.Join(dir, ".*"))
+	if len(leftovers) != 0 {
+		t.Errorf("temporary files left: %v", leftovers)
+	}
+
+	// Resumed to step+3, and run uninterrupted to step+3: the same weights.
+	total := strconv.Itoa(step + 3)
+	resumed, straight := filepath.Join(dir, "resumed.dbw"), filepath.Join(dir, "straight.dbw")
+	if code, _, e := runCLI("train", "-q", "-data", dir, "-steps", total, "-checkpoint", ck, "-resume", "-out", resumed, "digit-vae"); code != 0 {
+		t.Fatalf("resume: exit %d: %s", code, e)
+	}
+	if code, _, e := runCLI(append([]string{"train", "-steps", total, "-out", straight}, append(tiny, "digit-vae")...)...); code != 0 {
+		t.Fatalf("uninterrupted: exit %d: %s", code, e)
+	}
+	a, _ := os.ReadFile(resumed)
+	b, _ := os.ReadFile(straight)
+	if len(a) == 0 || !bytes.Equal(a, b) {
+		t.Errorf("the run resumed after SIGINT at step %d ends with other weights than the uninterrupted run", step)
 	}
 }
