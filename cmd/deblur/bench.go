@@ -37,8 +37,9 @@ type benchFlags struct {
 	est                         methodFlags
 	methods, out, pattern, data string
 	ratio                       string
-	limit                       int
+	limit, jpeg                 int
 	quiet                       bool
+	degrade                     bench.Degradation
 	mnist                       mnistFlags
 }
 
@@ -52,6 +53,7 @@ func newBenchFlagSet(env *cliEnv, f *benchFlags) *flag.FlagSet {
 	fs.StringVar(&f.data, "data", filepath.Join("..", "shared", "data"), "benchmark data `DIR` holding levin/, lai/ and mnist/")
 	fs.StringVar(&f.ratio, "ratio", ratioMethod, "non-blind `METHOD` defining the error ratio of blind rows without a +NONBLIND step (mnist: "+mnistNonBlind+")")
 	fs.BoolVar(&f.quiet, "q", false, "quiet: no progress output")
+	fs.IntVar(&f.jpeg, "jpeg", 0, "levin and lai: pass the inputs (after -noise) through JPEG at `QUALITY` 1..100 (0: no); results go to DATASET-noiseSIGMA-jpegQUALITY")
 	defineMethodFlags(fs, &f.est, benchEstimatorFlags...)
 	fs.Uint64Var(&f.est.seed, "fit-seed", 1, "`SEED` of the SelfDeblur rows' first fit, restarts taking SEED+1, ... (another seed measures how much a figure owes to the draw)")
 	addMNISTFlags(fs, &f.mnist)
@@ -120,7 +122,7 @@ func runBench(env *cliEnv, args []string) error {
 		return fmt.Errorf("bench: interrupted; finished cases are kept and a rerun resumes")
 	}
 	if err == nil && !f.quiet && f.mnist.sweep == "" {
-		fmt.Fprintf(env.stderr, "wrote %s\n", filepath.Join(f.out, name, "summary.md"))
+		fmt.Fprintf(env.stderr, "wrote %s\n", filepath.Join(f.out, d.Name, "summary.md"))
 	}
 	return err
 }
@@ -151,6 +153,13 @@ func (f *benchFlags) plan(fs *flag.FlagSet, name string) (bench.Methods, []strin
 		if err := onlyFor(fs, "bench "+name+" (mnist only)", mnistFlagNames...); err != nil {
 			return methods, nil, err
 		}
+		f.degrade.JPEG = f.jpeg
+		if flagSet(fs, "noise") {
+			f.degrade.Noise = f.mnist.noise
+		}
+		if err := f.degrade.Validate(); err != nil {
+			return methods, nil, usageError{err}
+		}
 		f.est.method = methodSelfDeblur
 		o, err := f.est.options(fs)
 		if err != nil {
@@ -158,7 +167,7 @@ func (f *benchFlags) plan(fs *flag.FlagSet, name string) (bench.Methods, []strin
 		}
 		methods = levinLaiMethods(*o, o.Method.(selfdeblur.Estimator))
 	case "mnist":
-		if err := onlyFor(fs, "bench mnist (levin and lai only)", append(benchEstimatorFlags, "fit-seed")...); err != nil {
+		if err := onlyFor(fs, "bench mnist (levin and lai only)", append(benchEstimatorFlags, "fit-seed", "jpeg")...); err != nil {
 			return methods, nil, err
 		}
 		var err error
@@ -204,6 +213,8 @@ func (f *benchFlags) dataset(name string, opt bench.Options) (*bench.Dataset, er
 		}
 	} else if d, err = bench.Open(name, f.data, filepath.Join(f.out, name, "_inputs")); err != nil {
 		return nil, err
+	} else if d, err = bench.Degrade(d, f.degrade); err != nil {
+		return nil, usageError{err}
 	}
 	if cases, _ := opt.Select(d); len(cases) == 0 {
 		return nil, usagef("bench: no %s case matches -cases %q", name, opt.Pattern)

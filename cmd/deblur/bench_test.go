@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -34,6 +35,9 @@ func TestBenchUsageErrors(t *testing.T) {
 		{"bench", "levin", "-cases", "["},
 		{"bench", "levin", "-ratio", "nope"},
 		{"bench", "levin", "-bogus"},
+		{"bench", "levin", "-noise", "-0.1"},
+		{"bench", "levin", "-jpeg", "101"},
+		{"bench", "mnist", "-jpeg", "90"},
 	} {
 		code, _, stderr := runCLI(args...)
 		if code != 2 {
@@ -79,5 +83,32 @@ func TestBenchLevinResumes(t *testing.T) {
 	}
 	if !strings.Contains(string(md), "| SelfDeblur (published) | 33.07 |") || !strings.Contains(string(md), "| **blurry (ours)** | ") || !strings.Contains(string(md), "| **known-kernel+wiener-reflect (ours)** | ") || !strings.Contains(string(md), "| 4/32 |") {
 		t.Errorf("summary.md:\n%s", md)
+	}
+}
+
+// TestBenchDegraded: -noise and -jpeg damage the inputs further, into a
+// dataset folder of their own, and the blurry row scores lower.
+func TestBenchDegraded(t *testing.T) {
+	testfiles.Shared(t, "levin")
+	out := t.TempDir()
+	psnr := func(dataset string, extra ...string) float64 {
+		args := append([]string{"bench", "levin", "-q", "-method", "blurry", "-cases", "im1_kernel1", "-out", out, "-data", testDataRoot}, extra...)
+		if code, _, stderr := runCLI(args...); code != 0 {
+			t.Fatalf("%v: exit %d: %s", extra, code, stderr)
+		}
+		data, err := os.ReadFile(filepath.Join(out, dataset, "blurry", "im1_kernel1.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var res struct{ PSNR float64 }
+		if err := json.Unmarshal(data, &res); err != nil {
+			t.Fatal(err)
+		}
+		return res.PSNR
+	}
+	clean := psnr("levin")
+	noisy := psnr("levin-noise0.05-jpeg80", "-noise", "0.05", "-jpeg", "80")
+	if !(noisy < clean-0.5) {
+		t.Errorf("blurry input: %.2f dB clean, %.2f dB with noise 0.05 and JPEG 80", clean, noisy)
 	}
 }

@@ -43,12 +43,12 @@ type mnistFlags struct {
 }
 
 // mnistFlagNames are the flags only the mnist dataset takes.
-var mnistFlagNames = []string{"digits", "noise", "seed", "steps", "slack-steps", "project-steps", "restarts", "sd-kernel-size", "sd-iters", "sd-width", "sweep", "sweep-digits"}
+var mnistFlagNames = []string{"digits", "seed", "steps", "slack-steps", "project-steps", "restarts", "sd-kernel-size", "sd-iters", "sd-width", "sweep", "sweep-digits"}
 
 func addMNISTFlags(fs *flag.FlagSet, f *mnistFlags) {
 	def := bench.DefaultMNIST()
 	fs.IntVar(&f.digits, "digits", def.N, "mnist: `N` held-out digits")
-	fs.Float64Var(&f.noise, "noise", def.Noise, "mnist: noise standard deviation `SIGMA` on [0, 1]")
+	fs.Float64Var(&f.noise, "noise", def.Noise, "noise standard deviation `SIGMA` on [0, 1]: mnist's own; levin and lai: added to their inputs (default there: none)")
 	fs.Uint64Var(&f.seed, "seed", def.Seed, "mnist: `SEED` of the kernels and the noise")
 	fs.IntVar(&f.steps, "steps", mnistSteps, "mnist: Algorithm 1 `STEPS` (deep-deblur, range; the spec: 6000; fewer cut its step schedule short)")
 	fs.IntVar(&f.slackSteps, "slack-steps", mnistSlackSteps, "mnist: Algorithm 2 `STEPS` (deep-deblur-slack; the spec: 10000)")
