@@ -8,6 +8,7 @@ import (
 	"slices"
 
 	"github.com/deblur/deblur/blind"
+	"github.com/deblur/deblur/blur"
 	"github.com/deblur/deblur/deconv"
 	"github.com/deblur/deblur/genprior"
 	"github.com/deblur/deblur/imageio"
@@ -77,6 +78,11 @@ type Plan struct {
 	// Finish names the non-blind method that makes the output; empty:
 	// the method's own image.
 	Finish string `json:"finish,omitempty"`
+	// Noise is the standard deviation of the input's noise (samples in
+	// [0, 1]) estimated on its luma by blur.EstimateNoise; about 0.003 for
+	// a clean 8-bit image. The default finishes weigh their prior by each
+	// channel's own estimate (deconv.NoiseLambda).
+	Noise float64 `json:"noise"`
 
 	finish deconv.Deconvolver
 	method blind.Estimator
@@ -143,6 +149,9 @@ func newPlan(im *imageio.Image, luma *plane.Plane, opts *Options, origin image.P
 	}
 	m := o.method()
 	p := &Plan{Method: m.Name(), Width: w, Height: h, Seed: max(o.Seed, 1), Scale: 1, method: m}
+	if sigma, err := blur.EstimateNoise(luma); err == nil {
+		p.Noise = sigma
+	}
 	if g, ok := m.(genprior.Estimator); ok {
 		return p, p.generative(im, g, &o)
 	}

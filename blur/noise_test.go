@@ -64,6 +64,8 @@ func checkSigma(t *testing.T, name string, clean *plane.Plane, tol float64) {
 func TestEstimateNoiseSynthetic(t *testing.T) {
 	checkSigma(t, "flat", plane.New(256, 256), 0.05)
 	checkSigma(t, "scene", smoothScene(t, 256, 256), 0.08)
+	// Over maxNoiseBlocks blocks: every second row of blocks is read.
+	checkSigma(t, "large", plane.New(2400, 2000), 0.02)
 	if got, _ := EstimateNoise(smoothScene(t, 256, 256)); got > 0.002 {
 		t.Errorf("noise-free blurred scene: estimated sigma %g, want < 0.002", got)
 	}
