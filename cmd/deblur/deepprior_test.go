@@ -141,3 +141,87 @@ func TestRunKernelPrior(t *testing.T) {
 		t.Errorf("report: %s", data)
 	}
 }
+
+// TestOwnGenerator: a generator trained with "deblur train dcgan" on a
+// folder of images serves as -prior for images of its size; a colour
+// generator, a kernel generator, a missing file and an image of the
+// wrong size are usage errors naming the problem.
+func TestOwnGenerator(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "faces")
+	os.Mkdir(data, 0o755)
+	for i := range 4 {
+		p := plane.New(64, 64)
+		for j := range p.Pix {
+			p.Pix[j] = 0.5 + 0.4*math.Sin(float64(j%64*(i+1))/9)
+		}
+		if err := imageio.WritePNG(filepath.Join(data, string(rune('a'+i))+".png"), imageio.NewGray(p), imageio.Depth8); err != nil {
+			t.Fatal(err)
+		}
+	}
+	train := func(name, channels string) string {
+		out := filepath.Join(dir, name)
+		if code, _, stderr := runCLI("train", "-q", "-data", data, "-channels", channels, "-widths", "4,2,2,2", "-latent", "3",
+			"-batch", "2", "-epochs", "1", "-out", out, "dcgan"); code != 0 {
+			t.Fatalf("train: exit %d: %s", code, stderr)
+		}
+		return out
+	}
+	gray, colour := train("gray.dbw", "1"), train("rgb.dbw", "3")
+
+	// A blurry 64x64 gray image: one of the training images, blurred.
+	src, err := imageio.Read(filepath.Join(data, "b.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := plane.New(5, 5)
+	for i := range 5 {
+		k.Set(i, 2, 0.2)
+	}
+	b, err := blur.CircularConvolve(src.Channels[0], k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := filepath.Join(dir, "blurry.png")
+	if err := imageio.WritePNG(in, imageio.NewGray(b), imageio.Depth8); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out.png")
+	if code, _, stderr := runCLI("-method", "deep-deblur", "-prior", gray, "-iters", "3", "-restarts", "2", "-q", "-o", out, in); code != 0 {
+		t.Fatalf("deep-deblur with its own generator: exit %d: %s", code, stderr)
+	}
+	if im, err := imageio.Read(out); err != nil || im.W() != 64 || !im.IsGray() {
+		t.Fatalf("output: %v", err)
+	}
+
+	digit, _ := writeDigit(t, dir)
+	kernelVAE := filepath.Join(dir, "kernels.dbw")
+	if code, _, stderr := runCLI("train", "-q", "-steps", "1", "-n", "30", "-batch", "8", "-latent", "2", "-out", kernelVAE, "kernel-vae"); code != 0 {
+		t.Fatalf("train kernel-vae: exit %d: %s", code, stderr)
+	}
+	out2 := filepath.Join(dir, "never.png")
+	for _, c := range []struct {
+		name string
+		args []string
+		msg  string
+	}{
+		{"colour generator", []string{"-prior", colour, in}, "3-channel images"},
+		{"kernel generator", []string{"-prior", kernelVAE, in}, "holds a kernel-vae"},
+		{"missing file", []string{"-prior", filepath.Join(dir, "nope.dbw"), in}, "nope.dbw"},
+		{"not a weight file", []string{"-prior", in, in}, "-prior"},
+		{"image of another size", []string{"-prior", gray, digit}, "64x64 gray"},
+		{"prior with selfdeblur", []string{"-method", "selfdeblur", "-prior", gray, in}, "-prior does not apply"},
+	} {
+		args := append([]string{"-q", "-o", out2}, c.args...)
+		if c.name != "prior with selfdeblur" {
+			args = append([]string{"-method", "deep-deblur"}, args...)
+		}
+		code, _, stderr := runCLI(args...)
+		if code != 2 || !strings.Contains(stderr, c.msg) {
+			t.Errorf("%s: exit %d, stderr %q; want exit 2 mentioning %q", c.name, code, stderr, c.msg)
+		}
+	}
+	if _, err := os.Stat(out2); err == nil {
+		t.Error("a refused run wrote an output")
+	}
+}

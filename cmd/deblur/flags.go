@@ -5,6 +5,7 @@ import (
 	"flag"
 	"image"
 	"math"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -12,10 +13,12 @@ import (
 	"github.com/deblur/deblur"
 	"github.com/deblur/deblur/blind"
 	"github.com/deblur/deblur/deconv"
+	"github.com/deblur/deblur/generator"
 	"github.com/deblur/deblur/generator/pretrained"
 	"github.com/deblur/deblur/genprior"
 	"github.com/deblur/deblur/l0"
 	"github.com/deblur/deblur/selfdeblur"
+	"github.com/deblur/deblur/tensor"
 )
 
 // The blind methods of -method.
@@ -41,6 +44,7 @@ type methodFlags struct {
 	kernelSize, iters, restarts int
 	preset, pick, solver, loss  string
 	kernelNet, finish, region   string
+	prior                       string
 	width, skip, polish, ssim   int
 	scale                       int
 	tv, lrImage, lrKernel       float64
@@ -111,6 +115,9 @@ var methodFlagTable = []flagSpec{
 	}},
 	{"kernel-net", selfOnly, func(fs *flag.FlagSet, f *methodFlags, n string) {
 		fs.StringVar(&f.kernelNet, n, string(selfdeblur.KernelFCN), "kernel network: "+joinKernelNets()+" (prior: the shipped kernel VAE, kernels up to 27 px)")
+	}},
+	{"prior", deepPriors, func(fs *flag.FlagSet, f *methodFlags, n string) {
+		fs.StringVar(&f.prior, n, "digits", "image generator `PRIOR` of deep-deblur*: digits (the shipped MNIST digit VAE, 28x28) or FILE.dbw, a gray generator trained with deblur train (digit-vae, or dcgan -channels 1: 64x64); the input must be gray and of its size")
 	}},
 	{"seed", nil, func(fs *flag.FlagSet, f *methodFlags, n string) {
 		fs.Uint64Var(&f.seed, n, 1, "random `SEED`: the same seed and input give the same output (0 means 1)")
@@ -222,7 +229,7 @@ func (f *methodFlags) estimator() (blind.Estimator, error) {
 		return l0.Estimator{Iterations: f.iters}, nil
 	}
 	if slices.Contains(deepPriors, f.method) {
-		gi, err := pretrained.DigitVAE()
+		gi, err := f.imagePrior()
 		if err != nil {
 			return nil, err
 		}
@@ -248,6 +255,31 @@ func (f *methodFlags) estimator() (blind.Estimator, error) {
 		}
 	}
 	return e, nil
+}
+
+// imagePrior returns the image generator -prior names: the shipped digit
+// VAE, or a gray generator read from a weight file.
+func (f *methodFlags) imagePrior() (genprior.Generator, error) {
+	if f.prior == "digits" || f.prior == "" {
+		return pretrained.DigitVAE()
+	}
+	r, err := os.Open(f.prior)
+	if err != nil {
+		return nil, usagef("-prior %s: %v", f.prior, err)
+	}
+	defer r.Close()
+	m, err := generator.Load(r)
+	if err != nil {
+		return nil, usagef("-prior %s: %v", f.prior, err)
+	}
+	g, ok := m.(genprior.Generator)
+	if !ok || m.Kind() == "kernel-vae" {
+		return nil, usagef("-prior %s: holds a %s, not an image generator (want a digit-vae or a dcgan)", f.prior, m.Kind())
+	}
+	if c := g.Forward(nil, tensor.New(1, g.LatentDim())).Shape()[1]; c != 1 {
+		return nil, usagef("-prior %s: a generator of %d-channel images; deep-deblur takes gray images (train it with -channels 1)", f.prior, c)
+	}
+	return g, nil
 }
 
 // maxRegionCoord bounds -region's numbers: far beyond any image, and far
