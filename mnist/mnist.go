@@ -157,16 +157,19 @@ func header(r io.Reader, ndim int) ([]int, error) {
 	return dims, nil
 }
 
-// body reads exactly n bytes.
+// body reads exactly n bytes. The buffer grows with the bytes that
+// arrive, so a short file whose header announces a gigabyte costs what the
+// file holds, not what it claims.
 func body(r io.Reader, n int) ([]byte, error) {
-	b := make([]byte, n)
-	if _, err := io.ReadFull(r, b); err != nil {
-		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-			return nil, fmt.Errorf("truncated: want %d data bytes: %w", n, io.ErrUnexpectedEOF)
+	var b bytes.Buffer
+	got, err := io.CopyN(&b, r, int64(n))
+	if err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, fmt.Errorf("truncated: want %d data bytes, got %d: %w", n, got, io.ErrUnexpectedEOF)
 		}
 		return nil, err
 	}
-	return b, nil
+	return b.Bytes(), nil
 }
 
 // ReadImages reads an IDX image file (magic 0x803), plain or gzipped,

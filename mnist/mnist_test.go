@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
 
 	"github.com/deblur/deblur/internal/testfiles"
@@ -136,4 +137,22 @@ func FuzzRead(f *testing.F) {
 		}
 		ReadLabels(bytes.NewReader(data))
 	})
+}
+
+// TestShortFileClaimingMuch: a 16-byte label file whose header announces
+// 875 million labels is an error, and reading it allocates what the file
+// holds, not what it claims (the fuzzer found the gigabyte allocation).
+func TestShortFileClaimingMuch(t *testing.T) {
+	data := []byte("\x00\x00\x08\x014444444\x00\x00\x00\x02\x07\x09")
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, err1 := ReadLabels(bytes.NewReader(data))
+	_, err2 := ReadImages(bytes.NewReader(append([]byte{0, 0, 8, 3, 0x34, 0x34, 0x34, 0x34, 0, 0, 0x10, 0, 0, 0, 0x10, 0}, 1, 2, 3)))
+	runtime.ReadMemStats(&after)
+	if err1 == nil || err2 == nil {
+		t.Fatalf("truncated files accepted: %v, %v", err1, err2)
+	}
+	if grown := after.TotalAlloc - before.TotalAlloc; grown > 1<<20 {
+		t.Errorf("reading 16 bytes allocated %d bytes", grown)
+	}
 }
