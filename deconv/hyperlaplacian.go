@@ -47,7 +47,7 @@ type HyperLaplacian struct {
 
 // HLNoiseLambda is HyperLaplacian's default prior weight for an input
 // whose noise has standard deviation sigma: 1e-4 + 2 (sigma^2 -
-// CleanNoise^2), fitted as NoiseLambda was (for Alpha 2/3; within 0.2 dB
+// CleanNoise^2), fitted as NoiseLambda was (for Alpha 2/3; within 0.25 dB
 // of the best fixed weight at every noise level from 0 to 0.05 on Levin
 // with the true kernels).
 func HLNoiseLambda(sigma float64) float64 {
