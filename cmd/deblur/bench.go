@@ -192,9 +192,11 @@ func (f *benchFlags) plan(fs *flag.FlagSet, name string) (bench.Methods, []strin
 		// A non-blind step with settings ("irls:lambda=1e-3") is looked up
 		// in package deconv.
 		if _, nb, ok := strings.Cut(m, "+"); ok && strings.Contains(nb, ":") && methods.NonBlind != nil {
-			if d, err := deconv.Lookup(nb); err == nil {
-				methods.NonBlind[nb] = d
+			d, err := deconv.Lookup(nb)
+			if err != nil {
+				return methods, nil, usagef("bench: method %q: %v", m, err)
 			}
+			methods.NonBlind[nb] = d
 		}
 		if _, err := methods.Parse(m); err != nil {
 			return methods, nil, usageError{err}

@@ -36,6 +36,8 @@ func TestBenchUsageErrors(t *testing.T) {
 		{"bench", "levin", "-ratio", "nope"},
 		{"bench", "levin", "-bogus"},
 		{"bench", "levin", "-noise", "-0.1"},
+		{"bench", "levin", "-method", "known-kernel+irls:lambda=-1"},
+		{"bench", "levin", "-method", "known-kernel+irls:nope=1"},
 		{"bench", "levin", "-jpeg", "101"},
 		{"bench", "mnist", "-jpeg", "90"},
 	} {
