@@ -48,12 +48,12 @@ func benchIteration(b *testing.B, gx SkipConfig, ssim bool, threads int) {
 }
 
 // BenchmarkPaperIteration is one paper-exact SelfDeblur iteration (Gx of
-// width 128, 1 - SSIM loss) at Levin size. PyTorch 1.13 on the same 2-core
-// CPU takes 1.9 s.
+// width 128, 1 - SSIM loss) at Levin size; scripts/compare-pytorch times
+// the same step in PyTorch beside it.
 func BenchmarkPaperIteration(b *testing.B) { benchIteration(b, PaperSkip(), true, 0) }
 
 // BenchmarkWidth64Iteration and BenchmarkWidth32Iteration are the narrower
-// Gx of the design notes (PyTorch: 0.69 s and 0.47-0.51 s).
+// Gx of the design notes (the width-32 one also in scripts/compare-pytorch).
 func BenchmarkWidth64Iteration(b *testing.B) { benchIteration(b, UniformSkip(64, 16), true, 0) }
 func BenchmarkWidth32Iteration(b *testing.B) { benchIteration(b, UniformSkip(32, 16), true, 0) }
 
