@@ -66,8 +66,8 @@ func named() []struct {
 // the "hl-fast" method (the default, 10, is the exact "hyperlaplacian").
 const fastCGIter = 5
 
-// hl05Lambda is the prior weight of the "hl-0.5" method (the
-// HyperLaplacian default, 1e-4, is tuned for Alpha 2/3).
+// hl05Lambda is the fixed prior weight of the "hl-0.5" method (the
+// HyperLaplacian default, HLNoiseLambda, is fitted for Alpha 2/3).
 const hl05Lambda = 7e-5
 
 // Methods returns the names Lookup accepts.
@@ -88,7 +88,8 @@ func Methods() []string {
 //
 //	wiener          Wiener{}: quadratic gradient prior, valid boundary model
 //	wiener-reflect  Wiener with BoundaryReflect (for comparison)
-//	hyperlaplacian  HyperLaplacian{}: alpha 2/3, valid boundary model
+//	hyperlaplacian  HyperLaplacian{}: alpha 2/3, valid boundary model, the
+//	                prior's weight from the noise of y (HLNoiseLambda)
 //	hl-0.5          HyperLaplacian, alpha 1/2, Lambda 7e-5, valid boundary model
 //	hl-fast         HyperLaplacian, valid model, 5 instead of 10 conjugate-
 //	                gradient iterations per x step (for large images)
@@ -96,7 +97,8 @@ func Methods() []string {
 //	                data outside y filled in, no conjugate gradients
 //	hl-smooth       HyperLaplacian, BoundarySmooth: periodic, FFTs only
 //	hl-reflect      HyperLaplacian, alpha 2/3, BoundaryReflect (for comparison)
-//	irls            IRLS{}: Levin et al. sparse prior, alpha 0.8, valid model
+//	irls            IRLS{}: Levin et al. sparse prior, alpha 0.8, valid model,
+//	                the prior's weight from the noise of y (NoiseLambda)
 //	saturated       Saturated{}: clipped pixels ignored, IRLS, valid model
 //	wiener-circular Wiener, BoundaryCircular (for circularly blurred images)
 //	hl-circular     HyperLaplacian, alpha 2/3, BoundaryCircular
