@@ -51,6 +51,9 @@ type TrainJob struct {
 	Widths []int
 	// Channels is dcgan's image channel count, 1 or 3 (default 3).
 	Channels int
+	// Size is dcgan's image side, 32 or 64 (0: 64); the folder's images
+	// are resized to it.
+	Size int
 	// Steps, when positive, is the total step count; otherwise Epochs
 	// passes over the data (default: kernel-vae 10, digit-vae 30, dcgan
 	// 25).
@@ -133,6 +136,8 @@ func (job TrainJob) check() error {
 		return jobErr("%d kernels: want 3..1000000", job.Kernels)
 	case job.Channels != 0 && job.Channels != 1 && job.Channels != 3:
 		return jobErr("%d channels: want 1 or 3", job.Channels)
+	case job.Size != 0 && job.Size != 32 && job.Size != 64:
+		return jobErr("size %d: want 32 or 64", job.Size)
 	}
 	return nil
 }
@@ -206,11 +211,12 @@ func (job TrainJob) trainGAN(ctx context.Context, opt TrainOptions, steps func(i
 	}
 	copy(cfg.Widths[:], job.Widths)
 	cfg.Latent = cmp.Or(job.Latent, cfg.Latent)
+	cfg.Size = job.Size
 	g, d, err := ganModels(opt.Resume, cfg, opt.Seed)
 	if err != nil {
 		return nil, err
 	}
-	imgs, err := LoadImageFolder(job.Data, DCGANSize, g.Config().Channels)
+	imgs, err := LoadImageFolder(job.Data, g.Config().ImageSize(), g.Config().Channels)
 	if err != nil {
 		return nil, fmt.Errorf("generator: %w: %w", ErrJob, err)
 	}

@@ -191,3 +191,55 @@ func TestTrainOptionsRejected(t *testing.T) {
 		}
 	}
 }
+
+// TestDCGAN32: a DCGAN of 32x32 images makes images of that size, its
+// discriminator takes them, it trains, and it survives a save and load;
+// sizes other than 32 and 64 are refused.
+func TestDCGAN32(t *testing.T) {
+	cfg := tinyDCGAN(1)
+	cfg.Size = 32
+	rng := nn.NewRand(4)
+	g, err := NewDCGAN(cfg, rng)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := NewDiscriminator(cfg, rng)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sh := g.Forward(nil, randomLatent(5, 2, cfg.Latent)).Shape(); len(sh) != 4 || sh[0] != 2 || sh[1] != 1 || sh[2] != 32 || sh[3] != 32 {
+		t.Fatalf("generator output %v, want [2 1 32 32]", sh)
+	}
+	data := tensor.New(8, 1, 32, 32)
+	nn.Uniform(nn.NewRand(2), data, 0, 1)
+	if sh := d.Forward(nil, data).Shape(); len(sh) != 2 || sh[0] != 8 || sh[1] != 1 {
+		t.Fatalf("discriminator output %v, want [8 1]", sh)
+	}
+	res, err := TrainGAN(context.Background(), g, d, data, TrainOptions{Steps: 3, Batch: 4, LR: 2e-4, Seed: 3})
+	if err != nil || res.Steps != 3 || !(res.DLoss > 0) || !(res.GLoss > 0) {
+		t.Fatalf("training: %v, %+v", err, res)
+	}
+	if _, err := TrainGAN(context.Background(), g, d, tensor.New(8, 1, 64, 64), TrainOptions{Steps: 1, Batch: 4, Seed: 3}); err == nil {
+		t.Error("64x64 data for a 32x32 DCGAN accepted")
+	}
+	var buf bytes.Buffer
+	if err := Save(&buf, g); err != nil {
+		t.Fatal(err)
+	}
+	m, err := Load(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, ok := m.(*DCGAN)
+	if !ok || back.Config() != cfg {
+		t.Fatalf("loaded %T with %+v, want %+v", m, back.Config(), cfg)
+	}
+	weightsEqual(t, "32 px generator", g, back)
+	for _, bad := range []int{16, 48, 128} {
+		c := cfg
+		c.Size = bad
+		if _, err := NewDCGAN(c, rng); err == nil {
+			t.Errorf("size %d accepted", bad)
+		}
+	}
+}

@@ -21,7 +21,7 @@ type GANResult struct {
 }
 
 // TrainGAN trains the DCGAN generator g against the discriminator d on
-// images data (N x Channels x 64 x 64, values in [0, 1]; mapped to [-1, 1]
+// images data (N x Channels x Size x Size, values in [0, 1]; mapped to [-1, 1]
 // for the tanh output) with the standard DCGAN recipe: Adam with betas 0.5
 // and 0.999 for both networks, and per step one discriminator update on a
 // real and a generated batch (binary cross-entropy, real = 1, fake = 0)
@@ -34,16 +34,16 @@ func TrainGAN(ctx context.Context, g *DCGAN, d *Discriminator, data *tensor.Tens
 	if g.cfg != d.cfg {
 		return GANResult{}, fmt.Errorf("generator: DCGAN %+v trained against a discriminator for %+v", g.cfg, d.cfg)
 	}
-	c := g.cfg.Channels
-	if s := data.Shape(); len(s) != 4 || s[1] != c || s[2] != DCGANSize || s[3] != DCGANSize {
-		return GANResult{}, fmt.Errorf("generator: DCGAN of %d channels trained on data of shape %v, want N x %d x %d x %d", c, s, c, DCGANSize, DCGANSize)
+	c, size := g.cfg.Channels, g.cfg.ImageSize()
+	if s := data.Shape(); len(s) != 4 || s[1] != c || s[2] != size || s[3] != size {
+		return GANResult{}, fmt.Errorf("generator: DCGAN of %d channels trained on data of shape %v, want N x %d x %d x %d", c, s, c, size, size)
 	}
 	l, err := newLoop("train dcgan", []Model{g, d}, 0.5, data.Dim(0), opt)
 	if err != nil {
 		return GANResult{}, err
 	}
-	per := c * DCGANSize * DCGANSize
-	real := tensor.New(opt.Batch, c, DCGANSize, DCGANSize)
+	per := c * size * size
+	real := tensor.New(opt.Batch, c, size, size)
 	ones, zeros := tensor.New(opt.Batch, 1), tensor.New(opt.Batch, 1)
 	for i := range ones.Data {
 		ones.Data[i] = 1

@@ -194,6 +194,20 @@ func TestOwnGenerator(t *testing.T) {
 		t.Fatalf("output: %v", err)
 	}
 
+	// A 32 px generator deblurs 32x32 images.
+	g32 := filepath.Join(dir, "gray32.dbw")
+	if code, _, stderr := runCLI("train", "-q", "-data", data, "-channels", "1", "-size", "32", "-widths", "4,2,2,2", "-latent", "3",
+		"-batch", "2", "-epochs", "1", "-out", g32, "dcgan"); code != 0 {
+		t.Fatalf("train -size 32: exit %d: %s", code, stderr)
+	}
+	in32 := filepath.Join(dir, "blurry32.png")
+	if err := imageio.WritePNG(in32, imageio.NewGray(b.Crop(0, 0, 32, 32)), imageio.Depth8); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := runCLI("-method", "deep-deblur", "-prior", g32, "-iters", "3", "-restarts", "2", "-q", "-o", filepath.Join(dir, "out32.png"), in32); code != 0 {
+		t.Fatalf("deep-deblur with a 32 px generator: exit %d: %s", code, stderr)
+	}
+
 	digit, _ := writeDigit(t, dir)
 	kernelVAE := filepath.Join(dir, "kernels.dbw")
 	if code, _, stderr := runCLI("train", "-q", "-steps", "1", "-n", "30", "-batch", "8", "-latent", "2", "-out", kernelVAE, "kernel-vae"); code != 0 {

@@ -46,6 +46,7 @@ func newTrainFlagSet(env *cliEnv, f *trainFlags) *flag.FlagSet {
 	fs.IntVar(&j.Latent, "latent", 0, "latent size (default: kernel-vae 50, digit-vae 20, dcgan 100)")
 	fs.StringVar(&f.widths, "widths", "", "comma-separated `WIDTHS`: kernel-vae 1 (default 20), digit-vae 2 (32,64), dcgan 4 (512,256,128,64)")
 	fs.IntVar(&j.Channels, "channels", 3, "dcgan: image channels, 1 (gray) or 3 (RGB)")
+	fs.IntVar(&j.Size, "size", 64, "dcgan: image side `PX`, 64 or 32 (the folder's images are resized to it)")
 	fs.BoolVar(&f.quiet, "q", false, "quiet: no progress output")
 	fs.Usage = func() {
 		w := fs.Output()

@@ -153,6 +153,7 @@ func TestTrainUsageErrors(t *testing.T) {
 		{"train", "-checkpoint", bad, "-resume", "kernel-vae"},
 		{"train", "-data", dir, "digit-vae"},
 		{"train", "-data", dir, "dcgan"},
+		{"train", "-data", dir, "-size", "48", "dcgan"},
 	} {
 		if code, _, stderr := runCLI(args...); code != 2 {
 			t.Errorf("%v: exit %d, want 2: %s", args, code, stderr)
