@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/deblur/deblur/imageio"
 	"github.com/deblur/deblur/mnist"
@@ -147,4 +148,61 @@ func SynthKernels(rng *rand.Rand, n int) (*tensor.Tensor, error) {
 		}
 	}
 	return PeakNormalize(out), nil
+}
+
+// hasIDX reports whether dir holds an MNIST-format image file.
+func hasIDX(dir string) bool {
+	m, _ := filepath.Glob(filepath.Join(dir, "*images-idx3-ubyte*"))
+	return len(m) > 0
+}
+
+// LoadIDXFolder reads the images of an MNIST-format folder (mnist.ReadDir:
+// its training split when it holds both) as training data for a DCGAN,
+// keeping those whose label is in classes (all when classes is empty; then
+// labels are not needed). Images smaller than size are centred on a black
+// square of that size (MNIST and Fashion-MNIST draw on black), larger
+// ones resampled; channels 3 repeats the gray. The result is N x channels
+// x size x size in [0, 1].
+func LoadIDXFolder(dir string, classes []int, size, channels int) (*tensor.Tensor, error) {
+	if channels != 1 && channels != 3 {
+		return nil, fmt.Errorf("generator: %d channels (1 or 3)", channels)
+	}
+	set, err := mnist.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("generator: %w", err)
+	}
+	if len(classes) > 0 && set.Labels == nil {
+		return nil, fmt.Errorf("generator: classes %v asked for, but %s has no labels file", classes, dir)
+	}
+	var keep []int
+	for i := range set.N {
+		if len(classes) == 0 || slices.Contains(classes, int(set.Labels[i])) {
+			keep = append(keep, i)
+		}
+	}
+	if len(keep) == 0 {
+		return nil, fmt.Errorf("generator: no image of classes %v in %s", classes, dir)
+	}
+	per := channels * size * size
+	out := tensor.New(len(keep), channels, size, size)
+	for n, i := range keep {
+		p := plane.New(set.W, set.H)
+		for j, v := range set.Image(i) {
+			p.Pix[j] = float64(v)
+		}
+		if p.W > size || p.H > size {
+			side := min(p.W, p.H)
+			p = resizeArea(p.CropCenter(side, side), size)
+		}
+		x0, y0 := (size-p.W)/2, (size-p.H)/2
+		dst := out.Data[n*per : (n+1)*per]
+		for c := range channels {
+			for y := 0; y < p.H; y++ {
+				for x := 0; x < p.W; x++ {
+					dst[c*size*size+(y0+y)*size+x0+x] = float32(p.Pix[y*p.W+x])
+				}
+			}
+		}
+	}
+	return out, nil
 }

@@ -39,7 +39,7 @@ type TrainJob struct {
 	// Model is "kernel-vae" (28x28 motion-blur kernels synthesised from
 	// random camera-shake trajectories), "digit-vae" (the MNIST digits in
 	// Data, the last 1,000 held out) or "dcgan" (the images of the folder
-	// Data, resized to 64x64).
+	// Data resized to Size, or its MNIST-format files: LoadIDXFolder).
 	Model string
 	Data  string
 	// Kernels is the number of kernels kernel-vae trains on (default
@@ -54,6 +54,10 @@ type TrainJob struct {
 	// Size is dcgan's image side, 32 or 64 (0: 64); the folder's images
 	// are resized to it.
 	Size int
+	// Classes, for dcgan on an MNIST-format folder (IDX images and
+	// labels, e.g. Fashion-MNIST), keeps the images of these labels only;
+	// empty: all.
+	Classes []int
 	// Steps, when positive, is the total step count; otherwise Epochs
 	// passes over the data (default: kernel-vae 10, digit-vae 30, dcgan
 	// 25).
@@ -216,7 +220,14 @@ func (job TrainJob) trainGAN(ctx context.Context, opt TrainOptions, steps func(i
 	if err != nil {
 		return nil, err
 	}
-	imgs, err := LoadImageFolder(job.Data, g.Config().ImageSize(), g.Config().Channels)
+	var imgs *tensor.Tensor
+	if hasIDX(job.Data) {
+		imgs, err = LoadIDXFolder(job.Data, job.Classes, g.Config().ImageSize(), g.Config().Channels)
+	} else if len(job.Classes) > 0 {
+		return nil, jobErr("classes %v need an MNIST-format folder (images and labels IDX files); %s has none", job.Classes, job.Data)
+	} else {
+		imgs, err = LoadImageFolder(job.Data, g.Config().ImageSize(), g.Config().Channels)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("generator: %w: %w", ErrJob, err)
 	}

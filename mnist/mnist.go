@@ -68,12 +68,19 @@ const maxBytes = 1 << 30
 // ReadDir reads the images and, if present, the labels of an MNIST
 // directory: the one file whose name contains "images-idx3-ubyte" and at
 // most one containing "labels-idx1-ubyte" (e.g. mnist10k-images-idx3-ubyte.gz
-// and mnist10k-labels-idx1-ubyte.gz).
+// and mnist10k-labels-idx1-ubyte.gz). A folder holding both splits, as
+// MNIST and Fashion-MNIST are distributed (train-* and t10k-*), gives the
+// training split.
 func ReadDir(dir string) (*Set, error) {
 	find := func(pattern string, required bool) (string, error) {
 		m, err := filepath.Glob(filepath.Join(dir, "*"+pattern+"*"))
 		if err != nil {
 			return "", err
+		}
+		if len(m) > 1 {
+			if train, _ := filepath.Glob(filepath.Join(dir, "train-"+pattern+"*")); len(train) == 1 {
+				m = train
+			}
 		}
 		switch {
 		case len(m) == 1:

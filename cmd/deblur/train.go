@@ -23,7 +23,7 @@ import (
 type trainFlags struct {
 	job             generator.TrainJob
 	out, checkpoint string
-	widths          string
+	widths, classes string
 	seed            uint64
 	resume, quiet   bool
 }
@@ -41,12 +41,13 @@ func newTrainFlagSet(env *cliEnv, f *trainFlags) *flag.FlagSet {
 	fs.StringVar(&f.checkpoint, "checkpoint", "", "checkpoint `FILE`: written every -every steps, on Ctrl-C and at the end")
 	fs.IntVar(&o.CheckpointEvery, "every", 500, "steps between checkpoints (0: only on Ctrl-C and at the end)")
 	fs.BoolVar(&f.resume, "resume", false, "continue the run saved in -checkpoint (same seed, batch and lr)")
-	fs.StringVar(&j.Data, "data", "", "training data `DIR`: the MNIST directory (digit-vae) or a folder of images (dcgan)")
+	fs.StringVar(&j.Data, "data", "", "training data `DIR`: the MNIST directory (digit-vae), a folder of images or an MNIST-format folder such as Fashion-MNIST's (dcgan)")
 	fs.IntVar(&j.Kernels, "n", 60000, "kernel-vae: training kernels to synthesise (n/3 more are held out)")
 	fs.IntVar(&j.Latent, "latent", 0, "latent size (default: kernel-vae 50, digit-vae 20, dcgan 100)")
 	fs.StringVar(&f.widths, "widths", "", "comma-separated `WIDTHS`: kernel-vae 1 (default 20), digit-vae 2 (32,64), dcgan 4 (512,256,128,64)")
 	fs.IntVar(&j.Channels, "channels", 3, "dcgan: image channels, 1 (gray) or 3 (RGB)")
 	fs.IntVar(&j.Size, "size", 64, "dcgan: image side `PX`, 64 or 32 (the folder's images are resized to it)")
+	fs.StringVar(&f.classes, "classes", "", "dcgan on an MNIST-format folder: comma-separated `LABELS` to keep (e.g. 5,7,9: Fashion-MNIST's shoes); empty: all")
 	fs.BoolVar(&f.quiet, "q", false, "quiet: no progress output")
 	fs.Usage = func() {
 		w := fs.Output()
@@ -57,7 +58,8 @@ func newTrainFlagSet(env *cliEnv, f *trainFlags) *flag.FlagSet {
 		fmt.Fprintln(w, "              random camera-shake trajectories (n/3 more held out)")
 		fmt.Fprintln(w, "  digit-vae   VAE of 28x28 MNIST digits from -data (the last 1,000 held out:")
 		fmt.Fprintln(w, "              of the shipped 10,000, the first 9,000 train)")
-		fmt.Fprintln(w, "  dcgan       DCGAN generator of 64x64 images from the image folder -data")
+		fmt.Fprintln(w, "  dcgan       DCGAN generator of 64x64 (or -size 32) images from the folder -data:")
+		fmt.Fprintln(w, "              its images, or its MNIST-format files (-classes to keep some labels)")
 		fmt.Fprintln(w, "Prints a JSON summary (steps, time, losses) when done. Ctrl-C stops after the")
 		fmt.Fprintln(w, "current step and, with -checkpoint, saves the run for -resume.")
 		fmt.Fprintln(w, "\nFlags:")
@@ -124,6 +126,15 @@ func (f *trainFlags) complete(fs *flag.FlagSet, model string) error {
 				return usagef("train: -widths %q: want positive integers separated by commas", f.widths)
 			}
 			f.job.Widths = append(f.job.Widths, v)
+		}
+	}
+	if f.classes != "" {
+		for _, s := range strings.Split(f.classes, ",") {
+			v, err := strconv.Atoi(strings.TrimSpace(s))
+			if err != nil || v < 0 || v > 255 {
+				return usagef("train: -classes %q: want labels 0..255 separated by commas", f.classes)
+			}
+			f.job.Classes = append(f.job.Classes, v)
 		}
 	}
 	f.job.Options.Checkpoint = f.checkpoint

@@ -257,3 +257,65 @@ func TestTrainInterruptWritesResumableCheckpoint(t *testing.T) {
 		t.Errorf("the run resumed after SIGINT at step %d ends with other weights than the uninterrupted run", step)
 	}
 }
+
+// writeIDXSplit writes an MNIST-format split (PREFIX-images-idx3-ubyte and
+// PREFIX-labels-idx1-ubyte) of n 28x28 images labelled i%3.
+func writeIDXSplit(t *testing.T, dir, prefix string, n int) {
+	t.Helper()
+	var im, lb bytes.Buffer
+	binary.Write(&im, binary.BigEndian, []uint32{0x803, uint32(n), 28, 28})
+	binary.Write(&lb, binary.BigEndian, []uint32{0x801, uint32(n)})
+	for i := range n {
+		img := make([]byte, 784)
+		for y := 6; y < 22; y++ {
+			img[y*28+6+i%12] = 255
+		}
+		im.Write(img)
+		lb.WriteByte(byte(i % 3))
+	}
+	for name, b := range map[string][]byte{prefix + "-images-idx3-ubyte": im.Bytes(), prefix + "-labels-idx1-ubyte": lb.Bytes()} {
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestTrainDCGANOnIDXClasses: dcgan on a folder laid out as Fashion-MNIST
+// is (train and t10k splits) trains on the training split's images of the
+// labels -classes keeps, at 32 px; -classes needs labelled IDX files.
+func TestTrainDCGANOnIDXClasses(t *testing.T) {
+	dir := t.TempDir()
+	writeIDXSplit(t, dir, "train", 20)
+	writeIDXSplit(t, dir, "t10k", 5)
+	out := filepath.Join(t.TempDir(), "g.dbw")
+	code, stdout, stderr := runCLI("train", "-q", "-data", dir, "-classes", "1", "-size", "32", "-channels", "1",
+		"-widths", "4,2,2,2", "-latent", "3", "-batch", "2", "-epochs", "1", "-out", out, "dcgan")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var res trainJSON
+	if err := json.Unmarshal([]byte(stdout), &res); err != nil {
+		t.Fatal(err)
+	}
+	if res.Samples != 7 { // labels i%3 == 1 among the 20 training images
+		t.Errorf("trained on %d images, want the 7 of class 1", res.Samples)
+	}
+	g, ok := loadWeights(t, out).(*generator.DCGAN)
+	if !ok || g.Config().ImageSize() != 32 {
+		t.Fatalf("weights: %T", g)
+	}
+	images := t.TempDir()
+	for _, c := range []struct {
+		args []string
+		msg  string
+	}{
+		{[]string{"-data", dir, "-classes", "x"}, "-classes"},
+		{[]string{"-data", images, "-classes", "1"}, "MNIST-format"},
+		{[]string{"-data", dir, "-classes", "7"}, "no image of classes"},
+	} {
+		args := append(append([]string{"train", "-q", "-channels", "1", "-size", "32", "-widths", "4,2,2,2", "-batch", "2", "-epochs", "1", "-out", out}, c.args...), "dcgan")
+		if code, _, stderr := runCLI(args...); code != 2 || !strings.Contains(stderr, c.msg) {
+			t.Errorf("%v: exit %d, stderr %q; want 2 mentioning %q", c.args, code, stderr, c.msg)
+		}
+	}
+}
