@@ -117,7 +117,7 @@ var methodFlagTable = []flagSpec{
 		fs.StringVar(&f.kernelNet, n, string(selfdeblur.KernelFCN), "kernel network: "+joinKernelNets()+" (prior: the shipped kernel VAE, kernels up to 27 px)")
 	}},
 	{"prior", deepPriors, func(fs *flag.FlagSet, f *methodFlags, n string) {
-		fs.StringVar(&f.prior, n, "digits", "image generator `PRIOR` of deep-deblur*: digits (the shipped MNIST digit VAE, 28x28) or FILE.dbw, a gray generator trained with deblur train (digit-vae, or dcgan -channels 1: 64x64); the input must be gray and of its size")
+		fs.StringVar(&f.prior, n, "digits", "image generator `PRIOR` of deep-deblur*: digits (the shipped MNIST digit VAE, 28x28), shoes (the shipped Fashion-MNIST shoe DCGAN, 32x32) or FILE.dbw, a gray generator trained with deblur train (digit-vae, or dcgan -channels 1: 64x64); the input must be gray and of its size")
 	}},
 	{"seed", nil, func(fs *flag.FlagSet, f *methodFlags, n string) {
 		fs.Uint64Var(&f.seed, n, 1, "random `SEED`: the same seed and input give the same output (0 means 1)")
@@ -257,27 +257,40 @@ func (f *methodFlags) estimator() (blind.Estimator, error) {
 	return e, nil
 }
 
-// imagePrior returns the image generator -prior names: the shipped digit
-// VAE, or a gray generator read from a weight file.
+// imagePrior returns the image generator -prior names, which must make
+// gray images.
 func (f *methodFlags) imagePrior() (genprior.Generator, error) {
-	if f.prior == "digits" || f.prior == "" {
-		return pretrained.DigitVAE()
-	}
-	r, err := os.Open(f.prior)
+	g, err := loadPrior(f.prior)
 	if err != nil {
-		return nil, usagef("-prior %s: %v", f.prior, err)
+		return nil, err
+	}
+	if c := g.Forward(nil, tensor.New(1, g.LatentDim())).Shape()[1]; c != 1 {
+		return nil, usagef("-prior %s: a generator of %d-channel images; deep-deblur takes gray images (train it with -channels 1)", f.prior, c)
+	}
+	return g, nil
+}
+
+// loadPrior returns the image generator called name: a shipped one
+// (digits, shoes) or one read from a weight file.
+func loadPrior(name string) (genprior.Generator, error) {
+	switch name {
+	case "digits", "":
+		return pretrained.DigitVAE()
+	case "shoes":
+		return pretrained.ShoeDCGAN()
+	}
+	r, err := os.Open(name)
+	if err != nil {
+		return nil, usagef("-prior %s: %v", name, err)
 	}
 	defer r.Close()
 	m, err := generator.Load(r)
 	if err != nil {
-		return nil, usagef("-prior %s: %v", f.prior, err)
+		return nil, usagef("-prior %s: %v", name, err)
 	}
 	g, ok := m.(genprior.Generator)
 	if !ok || m.Kind() == "kernel-vae" {
-		return nil, usagef("-prior %s: holds a %s, not an image generator (want a digit-vae or a dcgan)", f.prior, m.Kind())
-	}
-	if c := g.Forward(nil, tensor.New(1, g.LatentDim())).Shape()[1]; c != 1 {
-		return nil, usagef("-prior %s: a generator of %d-channel images; deep-deblur takes gray images (train it with -channels 1)", f.prior, c)
+		return nil, usagef("-prior %s: holds a %s, not an image generator (want a digit-vae or a dcgan)", name, m.Kind())
 	}
 	return g, nil
 }

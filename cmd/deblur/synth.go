@@ -24,25 +24,28 @@ func runSynth(env *cliEnv, args []string) error {
 	usage := func(w io.Writer) {
 		fmt.Fprintln(w, "Usage: deblur synth kernels -n N -out DIR [flags]")
 		fmt.Fprintln(w, "       deblur synth photo -o FILE.png [flags]")
-		fmt.Fprintln(w, "\nSynthesises data: camera-shake kernels for training, or a large blurry photograph")
-		fmt.Fprintln(w, "with its sharp version for measurements. Run \"deblur synth kernels -h\" or")
-		fmt.Fprintln(w, "\"deblur synth photo -h\" for their flags.")
+		fmt.Fprintln(w, "       deblur synth samples -o FILE.png [flags]")
+		fmt.Fprintln(w, "\nSynthesises data: camera-shake kernels for training, a large blurry photograph")
+		fmt.Fprintln(w, "with its sharp version for measurements, or a grid of a generator's samples. Run")
+		fmt.Fprintln(w, "\"deblur synth kernels -h\" (photo, samples) for their flags.")
 	}
 	if len(args) == 0 {
 		usage(env.stderr)
-		return usagef("synth: say what to synthesise (kernels or photo)")
+		return usagef("synth: say what to synthesise (kernels, photo or samples)")
 	}
 	switch args[0] {
 	case "kernels":
 		return runSynthKernels(env, args[1:])
 	case "photo":
 		return runSynthPhoto(env, args[1:])
+	case "samples":
+		return runSynthSamples(env, args[1:])
 	case "-h", "-help", "--help", "help":
 		usage(env.stderr)
 		return nil
 	}
 	usage(env.stderr)
-	return usagef("synth: unknown target %q (kernels or photo)", args[0])
+	return usagef("synth: unknown target %q (kernels, photo or samples)", args[0])
 }
 
 // kernelSet is DIR/kernels.json, the record of a synthesised kernel set.

@@ -1,7 +1,7 @@
 // Package pretrained holds the generator weights shipped with deblur,
 // embedded in the binary: a kernel VAE trained on synthetic camera-shake
-// kernels and a digit VAE trained on MNIST (README.md in this folder says
-// how each was trained). Only programs that import this package carry the
+// kernels, a digit VAE trained on MNIST and a DCGAN of shoes trained on
+// Fashion-MNIST (README.md in this folder says how each was trained). Only programs that import this package carry the
 // weights; the deblur pipeline itself does not.
 package pretrained
 
@@ -19,6 +19,8 @@ var (
 	kernelVAEFile []byte
 	//go:embed digit-vae.dbw
 	digitVAEFile []byte
+	//go:embed shoe-dcgan.dbw
+	shoeDCGANFile []byte
 )
 
 // KernelVAE returns the shipped kernel VAE (generator.DefaultKernelVAE,
@@ -49,6 +51,21 @@ func DigitVAE() (*generator.DigitVAE, error) {
 		return nil, fmt.Errorf("pretrained: the shipped digit VAE file holds a %s", m.Kind())
 	}
 	return d, nil
+}
+
+// ShoeDCGAN returns the shipped DCGAN of 32x32 gray shoes (trained on the
+// 18,000 sandals, sneakers and ankle boots of Fashion-MNIST's training
+// split). Each call returns a fresh, frozen copy.
+func ShoeDCGAN() (*generator.DCGAN, error) {
+	m, err := load(shoeDCGANFile, "shoe DCGAN")
+	if err != nil {
+		return nil, err
+	}
+	g, ok := m.(*generator.DCGAN)
+	if !ok {
+		return nil, fmt.Errorf("pretrained: the shipped shoe DCGAN file holds a %s", m.Kind())
+	}
+	return g, nil
 }
 
 func load(data []byte, what string) (generator.Model, error) {

@@ -185,3 +185,40 @@ func randomLatent(seed uint64, n, dim int) *tensor.Tensor {
 	nn.Normal(nn.NewRand(seed), z, 0, 1)
 	return z
 }
+
+// TestPretrainedShoeDCGAN: the shipped shoe generator makes 32x32 gray
+// images in [0, 1] that differ from one latent to the next, with a mean
+// intensity like the training shoes' (Fashion-MNIST's sandals, sneakers
+// and ankle boots on black, 28x28 centred in 32x32: mean about 0.2).
+func TestPretrainedShoeDCGAN(t *testing.T) {
+	g, err := ShoeDCGAN()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := g.Config(); c.ImageSize() != 32 || c.Channels != 1 {
+		t.Fatalf("config %+v", c)
+	}
+	smp := g.Forward(nil, randomLatent(5, 200, g.LatentDim()))
+	if sh := smp.Shape(); sh[1] != 1 || sh[2] != 32 || sh[3] != 32 {
+		t.Fatalf("samples %v", sh)
+	}
+	per := 32 * 32
+	avg, spread := 0.0, 0.0
+	for i, v := range smp.Data {
+		if v < 0 || v > 1 {
+			t.Fatalf("sample value %v outside [0, 1]", v)
+		}
+		avg += float64(v) / float64(smp.Len())
+		if j := i % per; i >= per {
+			d := float64(v - smp.Data[j])
+			spread += d * d / float64(smp.Len()-per)
+		}
+	}
+	t.Logf("mean intensity %.3f, mean squared difference from the first sample %.4f", avg, spread)
+	if avg < 0.1 || avg > 0.35 {
+		t.Errorf("samples' mean intensity %.3f", avg)
+	}
+	if spread < 0.01 {
+		t.Errorf("samples barely differ (mean squared difference %.4f): a collapsed generator", spread)
+	}
+}
