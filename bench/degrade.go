@@ -3,7 +3,6 @@ package bench
 import (
 	"bytes"
 	"fmt"
-	"hash/fnv"
 	"image/jpeg"
 	"math/rand/v2"
 	"strconv"
@@ -61,9 +60,6 @@ func Degrade(d *Dataset, g Degradation) (*Dataset, error) {
 		return d, nil
 	}
 	out := &Dataset{Name: d.Name + g.Suffix(), score: d.score, summary: d.summary}
-	if out.summary == nil && d.Name == "lai" {
-		out.summary = func(byMethod map[string][]CaseResult, _ int) string { return LaiSummary(byMethod) }
-	}
 	for _, c := range d.cases {
 		load := c.load
 		seed := degradeSeed(d.Name, c.Name)
@@ -91,11 +87,9 @@ func Degrade(d *Dataset, g Degradation) (*Dataset, error) {
 	return out, nil
 }
 
-// degradeSeed is the 64-bit FNV-1a hash of "degrade/DATASET/CASE".
+// degradeSeed is the seed of "degrade/DATASET/CASE" (seedOf).
 func degradeSeed(dataset, name string) uint64 {
-	h := fnv.New64a()
-	h.Write([]byte("degrade/" + dataset + "/" + name))
-	return h.Sum64()
+	return seedOf("degrade/" + dataset + "/" + name)
 }
 
 // apply returns a degraded copy of im.

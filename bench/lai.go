@@ -43,7 +43,7 @@ func Lai(dir, cacheDir string) (*Dataset, error) {
 	if cacheDir == "" {
 		return nil, errors.New("bench: lai dataset needs a cache directory for the synthesised images")
 	}
-	d := &Dataset{Name: "lai"}
+	d := &Dataset{Name: "lai", summary: func(byMethod map[string][]CaseResult, _ int) string { return LaiSummary(byMethod) }}
 	for _, cat := range laiCategories {
 		for n := 1; n <= 5; n++ {
 			sharp := filepath.Join(dir, "sharp", fmt.Sprintf("%s_%02d.png", cat, n))
@@ -70,9 +70,13 @@ func Lai(dir, cacheDir string) (*Dataset, error) {
 // LaiSeed returns the fixed noise seed of the Lai case called name: the
 // 64-bit FNV-1a hash of "lai/" + name, so a case's noise does not depend on
 // which other cases exist or run.
-func LaiSeed(name string) uint64 {
+func LaiSeed(name string) uint64 { return seedOf("lai/" + name) }
+
+// seedOf is the 64-bit FNV-1a hash of key: a seed fixed by a name, so a
+// case's random draws do not depend on which other cases exist or run.
+func seedOf(key string) uint64 {
 	h := fnv.New64a()
-	h.Write([]byte("lai/" + name))
+	h.Write([]byte(key))
 	return h.Sum64()
 }
 

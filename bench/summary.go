@@ -30,15 +30,11 @@ func WriteSummary(outDir string, d *Dataset) error {
 	if err := writeResults(dir, all); err != nil {
 		return err
 	}
-	var md string
-	switch {
-	case d.summary != nil:
-		md = d.summary(byMethod, len(d.Cases()))
-	case d.Name == "lai":
-		md = LaiSummary(byMethod)
-	default:
-		md = LevinSummary(byMethod, len(d.Cases()))
+	summary := d.summary
+	if summary == nil {
+		summary = LevinSummary
 	}
+	md := summary(byMethod, len(d.Cases()))
 	return writeFileAtomic(filepath.Join(dir, "summary.md"), []byte(md))
 }
 

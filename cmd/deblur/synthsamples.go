@@ -4,7 +4,6 @@ import (
 	"flag"
 	"fmt"
 	"math"
-	"os"
 
 	"github.com/deblur/deblur/imageio"
 	"github.com/deblur/deblur/nn"
@@ -42,8 +41,8 @@ func runSynthSamples(env *cliEnv, args []string) error {
 	if err := checkWritable(*out); err != nil {
 		return usageError{err}
 	}
-	if _, err := os.Lstat(*out); err == nil && !*overwrite {
-		return usagef("output %s exists: give -overwrite to replace it, or another -o", *out)
+	if err := refuseExisting(*overwrite, *out); err != nil {
+		return err
 	}
 	g, err := loadPrior(*prior)
 	if err != nil {

@@ -102,11 +102,18 @@ func (w *writeFlags) check(image string, outputs ...string) error {
 	if w.quality != 0 && format != imageio.FormatJPEG {
 		return usagef("-quality %d: applies to JPEG output only (%s is %s)", w.quality, image, format)
 	}
-	if !w.overwrite {
-		for _, o := range append([]string{image}, outputs...) {
-			if _, err := os.Lstat(o); err == nil {
-				return usagef("output %s exists: give -overwrite to replace it, or another -o", o)
-			}
+	return refuseExisting(w.overwrite, append([]string{image}, outputs...)...)
+}
+
+// refuseExisting is a usage error for the first of paths that exists,
+// unless overwrite is set.
+func refuseExisting(overwrite bool, paths ...string) error {
+	if overwrite {
+		return nil
+	}
+	for _, p := range paths {
+		if _, err := os.Lstat(p); err == nil {
+			return usagef("output %s exists: give -overwrite to replace it, or another -o", p)
 		}
 	}
 	return nil

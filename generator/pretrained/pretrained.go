@@ -27,51 +27,33 @@ var (
 // trained on 60,000 synthetic motion kernels). Each call returns a fresh,
 // frozen copy; decode with Forward and divide each kernel by its sum.
 func KernelVAE() (*generator.KernelVAE, error) {
-	m, err := load(kernelVAEFile, "kernel VAE")
-	if err != nil {
-		return nil, err
-	}
-	k, ok := m.(*generator.KernelVAE)
-	if !ok {
-		return nil, fmt.Errorf("pretrained: the shipped kernel VAE file holds a %s", m.Kind())
-	}
-	return k, nil
+	return load[*generator.KernelVAE](kernelVAEFile, "kernel VAE")
 }
 
 // DigitVAE returns the shipped digit VAE (generator.DefaultDigitVAE, trained
 // on the first 9,000 of the 10,000 MNIST digits). Each call returns a
 // fresh, frozen copy.
 func DigitVAE() (*generator.DigitVAE, error) {
-	m, err := load(digitVAEFile, "digit VAE")
-	if err != nil {
-		return nil, err
-	}
-	d, ok := m.(*generator.DigitVAE)
-	if !ok {
-		return nil, fmt.Errorf("pretrained: the shipped digit VAE file holds a %s", m.Kind())
-	}
-	return d, nil
+	return load[*generator.DigitVAE](digitVAEFile, "digit VAE")
 }
 
 // ShoeDCGAN returns the shipped DCGAN of 32x32 gray shoes (trained on the
 // 18,000 sandals, sneakers and ankle boots of Fashion-MNIST's training
 // split). Each call returns a fresh, frozen copy.
 func ShoeDCGAN() (*generator.DCGAN, error) {
-	m, err := load(shoeDCGANFile, "shoe DCGAN")
-	if err != nil {
-		return nil, err
-	}
-	g, ok := m.(*generator.DCGAN)
-	if !ok {
-		return nil, fmt.Errorf("pretrained: the shipped shoe DCGAN file holds a %s", m.Kind())
-	}
-	return g, nil
+	return load[*generator.DCGAN](shoeDCGANFile, "shoe DCGAN")
 }
 
-func load(data []byte, what string) (generator.Model, error) {
+// load parses one of the shipped files, which must hold a model of type T.
+func load[T generator.Model](data []byte, what string) (T, error) {
+	var zero T
 	m, err := generator.Load(bytes.NewReader(data))
 	if err != nil {
-		return nil, fmt.Errorf("pretrained: the shipped %s: %w", what, err)
+		return zero, fmt.Errorf("pretrained: the shipped %s: %w", what, err)
 	}
-	return m, nil
+	t, ok := m.(T)
+	if !ok {
+		return zero, fmt.Errorf("pretrained: the shipped %s file holds a %s", what, m.Kind())
+	}
+	return t, nil
 }
