@@ -104,43 +104,55 @@ func MNIST(dir string, o MNISTOptions) (*Dataset, error) {
 	if held.N < o.N || set.H != 28 || set.W != 28 {
 		return nil, fmt.Errorf("bench: mnist dataset: %d held-out images of %dx%d, want %d of 28x28", held.N, set.W, set.H, o.N)
 	}
+	sharp := make([]*plane.Plane, o.N)
+	cats := make([]string, o.N)
+	for i := range sharp {
+		sharp[i] = plane.New(28, 28)
+		for j, v := range held.Image(i) {
+			sharp[i].Pix[j] = float64(v)
+		}
+		if held.Labels != nil {
+			cats[i] = strconv.Itoa(int(held.Labels[i]))
+		}
+	}
+	return synthetic(&Dataset{Name: "mnist", summary: mnistSummary(o)}, "digit", sharp, cats, o)
+}
+
+// synthetic fills d with the cases of a synthesised benchmark: the sharp
+// images (gray, any one size of at least 28x28) with their categories,
+// named prefix0000 ..., blurred circularly with the kernels of o (drawn in
+// case order from stream "mnist" of o.Seed, so every such benchmark with
+// the same seed uses the same kernels) plus o.Noise, scored by
+// metrics.ScoreCircular.
+func synthetic(d *Dataset, prefix string, sharp []*plane.Plane, cats []string, o MNISTOptions) (*Dataset, error) {
 	p := trajectory.Default()
 	if o.Length > 0 {
 		p.MinLength, p.MaxLength = o.Length, o.Length
 	}
-	kernels, _, err := trajectory.Kernels(rand.New(rand.NewPCG(o.Seed, mnistKernelStream)), o.N, p)
+	kernels, _, err := trajectory.Kernels(rand.New(rand.NewPCG(o.Seed, mnistKernelStream)), len(sharp), p)
 	if err != nil {
-		return nil, fmt.Errorf("bench: mnist kernels: %w", err)
+		return nil, fmt.Errorf("bench: %s kernels: %w", d.Name, err)
 	}
-	d := &Dataset{Name: "mnist", summary: mnistSummary(o)}
 	d.score = func(est, gt *plane.Plane) (metrics.Result, error) {
 		return metrics.ScoreCircular(est, gt, MNISTMaxShift)
 	}
-	for i := 0; i < o.N; i++ {
-		sharp := plane.New(28, 28)
-		for j, v := range held.Image(i) {
-			sharp.Pix[j] = float64(v)
-		}
+	for i, x := range sharp {
 		k := kernels[i]
 		if err := k.Normalize(); err != nil {
-			return nil, fmt.Errorf("bench: mnist kernel %d: %w", i, err)
+			return nil, fmt.Errorf("bench: %s kernel %d: %w", d.Name, i, err)
 		}
-		cat := ""
-		if held.Labels != nil {
-			cat = strconv.Itoa(int(held.Labels[i]))
-		}
-		noise := plane.New(28, 28)
+		noise := plane.New(x.W, x.H)
 		rng := rand.New(rand.NewPCG(o.Seed, mnistNoiseStream+uint64(i)))
 		for j := range noise.Pix {
 			noise.Pix[j] = rng.NormFloat64()
 		}
 		degrade := func(x *imageio.Image) (*imageio.Image, error) {
-			return degradeMNIST(x, k, noise, o.Noise)
+			return degradeCircular(x, k, noise, o.Noise)
 		}
 		d.cases = append(d.cases, Case{
-			Name: fmt.Sprintf("digit%04d", i), Category: cat, KernelSize: o.KernelSize,
+			Name: fmt.Sprintf("%s%04d", prefix, i), Category: cats[i], KernelSize: o.KernelSize,
 			load: func() (*Sample, error) {
-				s := &Sample{Sharp: imageio.NewGray(sharp.Clone()), Kernel: k.Clone(), Degrade: degrade}
+				s := &Sample{Sharp: imageio.NewGray(x.Clone()), Kernel: k.Clone(), Degrade: degrade}
 				var err error
 				s.Blurry, err = degrade(s.Sharp)
 				return s, err
@@ -150,10 +162,11 @@ func MNIST(dir string, o MNISTOptions) (*Dataset, error) {
 	return d, nil
 }
 
-// degradeMNIST returns clip(x ⊛ k + sigma n, 0, 1) of a gray 28x28 image.
-func degradeMNIST(x *imageio.Image, k, n *plane.Plane, sigma float64) (*imageio.Image, error) {
+// degradeCircular returns clip(x ⊛ k + sigma n, 0, 1) of a gray image of
+// n's size.
+func degradeCircular(x *imageio.Image, k, n *plane.Plane, sigma float64) (*imageio.Image, error) {
 	if x == nil || !x.IsGray() || !x.Channels[0].SameSize(n) {
-		return nil, fmt.Errorf("bench: mnist: degrade needs a gray %dx%d image", n.W, n.H)
+		return nil, fmt.Errorf("bench: degrade needs a gray %dx%d image", n.W, n.H)
 	}
 	b, err := blur.CircularConvolve(x.Channels[0], k)
 	if err != nil {

@@ -2,6 +2,7 @@ package genprior
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"time"
@@ -35,11 +36,38 @@ func Deblur(ctx context.Context, y *imageio.Image, gi, gk Generator, s Alg1Setti
 	if err != nil {
 		return nil, err
 	}
-	rng := nn.NewRand(s.Seed)
-	zi, zk := tensor.NewParam(s.Restarts, gi.LatentDim()), tensor.NewParam(s.Restarts, gk.LatentDim())
+	zi, zk := initLatents(s.Seed, s.Restarts, gi, gk)
+	res := &Result{}
+	start := time.Now()
+	runErr := alg1(ctx, p, s, zi, zk, res, start)
+	if runErr != nil && !errors.Is(runErr, blind.ErrDiverged) && ctx.Err() == nil {
+		return nil, runErr
+	}
+	x := gi.Forward(nil, zi)
+	p.finish(res, x, x, zk, false)
+	res.Elapsed = time.Since(start)
+	progress.Send(s.Recorder, progress.Event{Stage: "deep-deblur", Iter: res.Iterations, Total: s.Steps, Loss: lastOr(res.Losses), Elapsed: res.Elapsed, Finished: true})
+	return res, runErr
+}
+
+// initLatents draws the restarts' starting latents z_i and z_k ~ N(0, I)
+// from seed.
+func initLatents(seed uint64, restarts int, gi, gk Generator) (zi, zk *tensor.Tensor) {
+	rng := nn.NewRand(seed)
+	zi, zk = tensor.NewParam(restarts, gi.LatentDim()), tensor.NewParam(restarts, gk.LatentDim())
 	nn.Normal(rng, zi, 0, 1)
 	nn.Normal(rng, zk, 0, 1)
+	return zi, zk
+}
+
+// alg1 runs Algorithm 1's iterations on p from the latents zi and zk,
+// updating them in place and recording the objective in res. It returns
+// ctx's error when cancelled, an error wrapping blind.ErrDiverged when
+// the objective stops being finite (the latents then hold the last finite
+// iteration's), or another error when the problem cannot be solved.
+func alg1(ctx context.Context, p *problem, s Alg1Settings, zi, zk *tensor.Tensor, res *Result, start time.Time) error {
 	tp := tensor.NewTape()
+	defer tp.Reset()
 	scale := float32(p.h * p.w) // the residual between unnormalised spectra
 	// objective records H W ||y - x ⊛ k||^2 + weight ||z||^2 and backpropagates it.
 	objective := func(x, k, z *tensor.Tensor, weight float64) (float64, error) {
@@ -50,15 +78,12 @@ func Deblur(ctx context.Context, y *imageio.Image, gi, gk Generator, s Alg1Setti
 		}
 		return float64(l.Item()), nil
 	}
-	res := &Result{}
+	gi := p.gi
 	snap := newSnapshot(zi, zk)
 	every := reportEvery(s.ReportEvery)
-	start := time.Now()
-	var runErr error
 	for it := 0; it < s.Steps; it++ {
 		if err := ctx.Err(); err != nil {
-			runErr = err
-			break
+			return err
 		}
 		snap.save()
 		step := s.StepSize * math.Exp(-float64(it)/s.StepDecay)
@@ -66,7 +91,7 @@ func Deblur(ctx context.Context, y *imageio.Image, gi, gk Generator, s Alg1Setti
 		tp.Reset()
 		zk.ZeroGrad()
 		if _, err := objective(gi.Forward(nil, zi), p.kernel(tp, zk), zk, s.Lambda); err != nil {
-			return nil, err
+			return err
 		}
 		rmsStep(zk, step, s.Restarts)
 		// Image latent, with the new kernel fixed.
@@ -74,14 +99,13 @@ func Deblur(ctx context.Context, y *imageio.Image, gi, gk Generator, s Alg1Setti
 		zi.ZeroGrad()
 		loss, err := objective(gi.Forward(tp, zi), p.kernel(nil, zk), zi, s.Gamma)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		rmsStep(zi, step, s.Restarts)
 		loss += s.Lambda * sumSquares(zk.Data)
 		if !finite(loss, zi, zk) {
 			snap.restore()
-			runErr = fmt.Errorf("genprior: %w (objective not finite) at iteration %d", blind.ErrDiverged, it+1)
-			break
+			return fmt.Errorf("genprior: %w (objective not finite) at iteration %d", blind.ErrDiverged, it+1)
 		}
 		res.Losses = append(res.Losses, loss)
 		res.Iterations = it + 1
@@ -89,12 +113,7 @@ func Deblur(ctx context.Context, y *imageio.Image, gi, gk Generator, s Alg1Setti
 			progress.Send(s.Recorder, progress.Event{Stage: "deep-deblur", Iter: it + 1, Total: s.Steps, Loss: loss, Elapsed: time.Since(start)})
 		}
 	}
-	tp.Reset()
-	x := gi.Forward(nil, zi)
-	p.finish(res, x, x, zk, false)
-	res.Elapsed = time.Since(start)
-	progress.Send(s.Recorder, progress.Event{Stage: "deep-deblur", Iter: res.Iterations, Total: s.Steps, Loss: lastOr(res.Losses), Elapsed: res.Elapsed, Finished: true})
-	return res, runErr
+	return nil
 }
 
 // rmsStep moves each restart's row of z against its gradient by step times

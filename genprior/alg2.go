@@ -2,6 +2,7 @@ package genprior
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -34,15 +35,28 @@ func DeblurSlack(ctx context.Context, y *imageio.Image, gi, gk Generator, s Alg2
 	nn.Normal(rng, zi, 0, 1)
 	nn.Normal(rng, zk, 0, 1)
 	nn.Normal(rng, img, s.InitMean, s.InitStd)
+	start := time.Now()
+	var runErr error
+	if s.Warm > 0 {
+		a1 := Alg1Defaults()
+		a1.Steps, a1.Restarts, a1.Seed, a1.NormalizeKernel = s.Warm, s.Restarts, s.Seed, s.NormalizeKernel
+		a1.Recorder, a1.ReportEvery = s.Recorder, s.ReportEvery
+		zi, zk = initLatents(s.Seed, s.Restarts, gi, gk)
+		if err := alg1(ctx, p, a1, zi, zk, &Result{}, start); err != nil {
+			if !errors.Is(err, blind.ErrDiverged) && ctx.Err() == nil {
+				return nil, err
+			}
+			runErr = err
+		}
+		copy(img.Data, gi.Forward(nil, zi).Data)
+	}
 	opt := nn.NewAdam(nn.Group{Params: []*tensor.Tensor{zi, zk, img}, LR: s.LR})
 	tp := tensor.NewTape()
 	r := float32(s.Restarts)
 	res := &Result{}
 	snap := newSnapshot(zi, zk, img)
 	every := reportEvery(s.ReportEvery)
-	start := time.Now()
-	var runErr error
-	for it := 0; it < s.Steps; it++ {
+	for it := 0; it < s.Steps && runErr == nil; it++ {
 		if err := ctx.Err(); err != nil {
 			runErr = err
 			break

@@ -116,3 +116,48 @@ func TestAlg2Recovers(t *testing.T) {
 		checkRecovery(t, fmt.Sprintf("seed %d, normalise %v", rc.seed, rc.normalize), gk, c, res)
 	}
 }
+
+// TestAlg2WarmStart: Algorithm 2 started from Algorithm 1 (Warm) begins
+// exactly where Deblur with the same settings ends, and recovers the case.
+func TestAlg2WarmStart(t *testing.T) {
+	gi, gk := newImageGen(nn.NewRand(12), 16, 3, 20, 20), newKernelGen()
+	c := makeCase(201, gi, gk)
+	a1 := Alg1Defaults()
+	a1.Steps, a1.Restarts = 300, 4
+	r1, err := Deblur(context.Background(), c.blurry, gi, gk, a1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := testAlg2()
+	s.Restarts, s.Warm, s.Steps, s.LR = a1.Restarts, a1.Steps, 1, 1e-9
+	r2, err := DeblurSlack(context.Background(), c.blurry, gi, gk, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r2.Best != r1.Best || r2.Iterations != 1 {
+		t.Fatalf("restart %d after %d iterations, want Deblur's %d after 1", r2.Best, r2.Iterations, r1.Best)
+	}
+	for i, v := range r1.Kernel.Pix {
+		if d := r2.Kernel.Pix[i] - v; d > 1e-5 || d < -1e-5 {
+			t.Fatalf("kernel tap %d: %g after the warm start, Deblur %g", i, r2.Kernel.Pix[i], v)
+		}
+	}
+	for ch, p := range r1.Image.Channels {
+		for i, v := range p.Pix {
+			if d := r2.Image.Channels[ch].Pix[i] - v; d > 1e-5 || d < -1e-5 {
+				t.Fatalf("channel %d pixel %d: free image %g, Deblur's image %g", ch, i, r2.Image.Channels[ch].Pix[i], v)
+			}
+		}
+	}
+	s = testAlg2()
+	s.Warm, s.Steps = 400, 400
+	res, err := DeblurSlack(context.Background(), c.blurry, gi, gk, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkRecovery(t, "warm start", gk, c, res)
+	s.Warm = -1
+	if _, err := DeblurSlack(context.Background(), c.blurry, gi, gk, s); err == nil {
+		t.Error("negative warm start accepted")
+	}
+}

@@ -93,7 +93,13 @@ type Alg2Settings struct {
 	// NormalizeKernel divides G_K(z_k) by its sum inside the model (not
 	// done by the authors).
 	NormalizeKernel bool
-	Seed            uint64
+	// Warm, when positive, starts every restart from Algorithm 1 instead
+	// of a random draw: Deblur's iterations are run first for Warm steps
+	// (Alg1Defaults with these Restarts, Seed and NormalizeKernel), and
+	// Algorithm 2 begins from their latents with the free image i =
+	// G_I(z_i). Zero is the authors' random start.
+	Warm int
+	Seed uint64
 
 	Recorder    progress.Recorder `json:"-"`
 	ReportEvery int               `json:"-"` // default 10
@@ -132,6 +138,8 @@ func (s Alg2Settings) Validate() error {
 		return fmt.Errorf("genprior: weights must be non-negative")
 	case !(s.InitStd >= 0):
 		return fmt.Errorf("genprior: initial standard deviation %v", s.InitStd)
+	case s.Warm < 0:
+		return fmt.Errorf("genprior: %d warm-start steps", s.Warm)
 	}
 	return nil
 }

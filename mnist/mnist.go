@@ -19,6 +19,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // HeldOutSize is how many images at the end of a set are held out from
@@ -72,12 +73,28 @@ const maxBytes = 1 << 30
 // MNIST and Fashion-MNIST are distributed (train-* and t10k-*), gives the
 // training split.
 func ReadDir(dir string) (*Set, error) {
+	return readDir(dir, "")
+}
+
+// ReadSplit reads one split of an MNIST-format folder: the files whose
+// names start with split and a dash ("train" or "t10k" for the
+// distributed MNIST and Fashion-MNIST), images required, labels if present.
+func ReadSplit(dir, split string) (*Set, error) {
+	if split == "" || strings.ContainsAny(split, `*?[\/`) {
+		return nil, fmt.Errorf("mnist: split name %q", split)
+	}
+	return readDir(dir, split+"-")
+}
+
+// readDir is ReadDir (prefix "") or ReadSplit (the files starting with
+// prefix).
+func readDir(dir, prefix string) (*Set, error) {
 	find := func(pattern string, required bool) (string, error) {
-		m, err := filepath.Glob(filepath.Join(dir, "*"+pattern+"*"))
+		m, err := filepath.Glob(filepath.Join(dir, prefix+"*"+pattern+"*"))
 		if err != nil {
 			return "", err
 		}
-		if len(m) > 1 {
+		if len(m) > 1 && prefix == "" {
 			if train, _ := filepath.Glob(filepath.Join(dir, "train-"+pattern+"*")); len(train) == 1 {
 				m = train
 			}
@@ -88,9 +105,9 @@ func ReadDir(dir string) (*Set, error) {
 		case len(m) == 0 && !required:
 			return "", nil
 		case len(m) == 0:
-			return "", fmt.Errorf("mnist: no *%s* file in %s", pattern, dir)
+			return "", fmt.Errorf("mnist: no %s*%s* file in %s", prefix, pattern, dir)
 		}
-		return "", fmt.Errorf("mnist: %d files match *%s* in %s, want one", len(m), pattern, dir)
+		return "", fmt.Errorf("mnist: %d files match %s*%s* in %s, want one", len(m), prefix, pattern, dir)
 	}
 	ipath, err := find("images-idx3-ubyte", true)
 	if err != nil {

@@ -156,3 +156,30 @@ func TestShortFileClaimingMuch(t *testing.T) {
 		t.Errorf("reading 16 bytes allocated %d bytes", grown)
 	}
 }
+
+// TestReadSplit: a folder holding both splits gives the training split to
+// ReadDir and either one, with its labels, to ReadSplit.
+func TestReadSplit(t *testing.T) {
+	dir := t.TempDir()
+	labels := func(v ...byte) []byte { return append([]byte{0, 0, 8, 1, 0, 0, 0, byte(len(v))}, v...) }
+	for name, data := range map[string][]byte{
+		"train-images-idx3-ubyte": idxImages(3, 2, 2), "train-labels-idx1-ubyte": labels(1, 2, 3),
+		"t10k-images-idx3-ubyte": idxImages(2, 2, 2), "t10k-labels-idx1-ubyte": labels(7, 9),
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if s, err := ReadDir(dir); err != nil || s.N != 3 {
+		t.Fatalf("ReadDir: %v, %+v", err, s)
+	}
+	s, err := ReadSplit(dir, "t10k")
+	if err != nil || s.N != 2 || len(s.Labels) != 2 || s.Labels[1] != 9 {
+		t.Fatalf("ReadSplit t10k: %v, %+v", err, s)
+	}
+	for _, bad := range []string{"", "valid", "t*", "../x"} {
+		if _, err := ReadSplit(dir, bad); err == nil {
+			t.Errorf("split %q accepted", bad)
+		}
+	}
+}

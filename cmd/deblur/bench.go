@@ -50,7 +50,7 @@ func newBenchFlagSet(env *cliEnv, f *benchFlags) *flag.FlagSet {
 	fs.IntVar(&f.limit, "limit", 0, "run at most `N` cases (0: all)")
 	fs.StringVar(&f.out, "out", filepath.Join("out", "bench"), "output `DIR` (results go to DIR/DATASET/METHOD/); give a run with other settings its own DIR")
 	fs.StringVar(&f.pattern, "cases", "", "only cases whose name matches `PATTERN` (shell glob, e.g. 'im1_*')")
-	fs.StringVar(&f.data, "data", filepath.Join("..", "shared", "data"), "benchmark data `DIR` holding levin/, lai/ and mnist/")
+	fs.StringVar(&f.data, "data", filepath.Join("..", "shared", "data"), "benchmark data `DIR` holding levin/, lai/ and mnist/ (shoes: see -shoes)")
 	fs.StringVar(&f.ratio, "ratio", ratioMethod, "non-blind `METHOD` defining the error ratio of blind rows without a +NONBLIND step (mnist: "+mnistNonBlind+")")
 	fs.BoolVar(&f.quiet, "q", false, "quiet: no progress output")
 	fs.IntVar(&f.jpeg, "jpeg", 0, "levin and lai: pass the inputs (after -noise) through JPEG at `QUALITY` 1..100 (0: no); results go to DATASET-noiseSIGMA-jpegQUALITY")
@@ -64,12 +64,13 @@ func newBenchFlagSet(env *cliEnv, f *benchFlags) *flag.FlagSet {
 func benchUsage(fs *flag.FlagSet) {
 	w := fs.Output()
 	methods := levinLaiMethods(deblur.Options{}, selfdeblur.Estimator{})
-	fmt.Fprintln(w, "Usage: deblur bench [flags] levin|lai|mnist")
+	fmt.Fprintln(w, "Usage: deblur bench [flags] levin|lai|mnist|shoes")
 	fmt.Fprintln(w, "\nRuns methods over a benchmark, scores every case (PSNR and SSIM after the best shift within")
 	fmt.Fprintln(w, "10 px, error ratios, kernel accuracy) and writes per case the image, the kernel PNG and a JSON")
 	fmt.Fprintln(w, "result; per method and per dataset results.csv and results.json; and DIR/DATASET/summary.md,")
 	fmt.Fprintln(w, "the means next to the published tables. A rerun skips the cases already done.")
 	fmt.Fprintln(w, "mnist: held-out 28x28 digits blurred circularly with held-out synthetic kernels plus noise.")
+	fmt.Fprintln(w, "shoes: the same with Fashion-MNIST's test-split shoes on 32x32 (apt-get install dataset-fashion-mnist).")
 	fmt.Fprintln(w, "\nMethods:")
 	fmt.Fprintln(w, "  blurry                  the blurry input as it is")
 	fmt.Fprintln(w, "  known-kernel+NONBLIND   non-blind deconvolution with the true kernel")
@@ -80,8 +81,8 @@ func benchUsage(fs *flag.FlagSet) {
 	fmt.Fprintln(w, "  l0, l0-auto             the pipeline with the classical L0 method (-method l0 of the command)")
 	fmt.Fprintln(w, "  BLIND+NONBLIND          a blind method's kernel, then non-blind deconvolution of the blurry image")
 	fmt.Fprintf(w, "  NONBLIND: %s\n", methods.NonBlindNames())
-	fmt.Fprintf(w, "  mnist only: %s, %s, %s, %s; all = %s\n", selfDeblurMNIST, bench.DeepDeblurName, bench.DeepDeblurSlackName, bench.RangeName, joinNames(mnistAll()))
-	fmt.Fprintf(w, "  mnist -sweep: -method defaults to %s\n", joinNames(mnistSweepMethods()))
+	fmt.Fprintf(w, "  mnist and shoes only: %s, %s, %s, %s; all = %s\n", selfDeblurMNIST, bench.DeepDeblurName, bench.DeepDeblurSlackName, bench.RangeName, joinNames(mnistAll()))
+	fmt.Fprintf(w, "  -sweep: -method defaults to %s (shoes: also %s)\n", joinNames(mnistSweepMethods("mnist")), bench.DeepDeblurSlackName)
 	fmt.Fprintln(w, "\nFlags:")
 	fs.PrintDefaults()
 }
@@ -89,7 +90,7 @@ func benchUsage(fs *flag.FlagSet) {
 func runBench(env *cliEnv, args []string) error {
 	var f benchFlags
 	fs := newBenchFlagSet(env, &f)
-	pos, help, err := parseCommand(fs, args, 1, "one dataset (levin, lai or mnist)")
+	pos, help, err := parseCommand(fs, args, 1, "one dataset (levin, lai, mnist or shoes)")
 	if help || err != nil {
 		return err
 	}
@@ -110,7 +111,7 @@ func runBench(env *cliEnv, args []string) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if f.mnist.sweep != "" {
-		err = runMNISTSweep(ctx, env, r, &f.mnist, f.data, list, opt, f.quiet)
+		err = runMNISTSweep(ctx, env, r, &f.mnist, name, f.data, list, opt, f.quiet)
 	} else {
 		for _, m := range list {
 			if _, err = r.Run(ctx, d, m, opt); err != nil {
@@ -150,7 +151,7 @@ func (f *benchFlags) plan(fs *flag.FlagSet, name string) (bench.Methods, []strin
 	var methods bench.Methods
 	switch name {
 	case "levin", "lai":
-		if err := onlyFor(fs, "bench "+name+" (mnist only)", mnistFlagNames...); err != nil {
+		if err := onlyFor(fs, "bench "+name+" (mnist and shoes only)", mnistFlagNames...); err != nil {
 			return methods, nil, err
 		}
 		f.degrade.JPEG = f.jpeg
@@ -166,16 +167,19 @@ func (f *benchFlags) plan(fs *flag.FlagSet, name string) (bench.Methods, []strin
 			return methods, nil, err
 		}
 		methods = levinLaiMethods(*o, o.Method.(selfdeblur.Estimator))
-	case "mnist":
-		if err := onlyFor(fs, "bench mnist (levin and lai only)", append(benchEstimatorFlags, "fit-seed", "jpeg")...); err != nil {
+	case "mnist", "shoes":
+		if err := onlyFor(fs, "bench "+name+" (levin and lai only)", append(benchEstimatorFlags, "fit-seed", "jpeg")...); err != nil {
 			return methods, nil, err
 		}
+		if name == "mnist" && flagSet(fs, "shoes") {
+			return methods, nil, usagef("-shoes does not apply to bench mnist")
+		}
 		var err error
-		if methods, err = f.mnist.methods(fs, &f.methods, &f.ratio); err != nil {
+		if methods, err = f.mnist.methods(fs, name, &f.methods, &f.ratio); err != nil {
 			return methods, nil, err
 		}
 	default:
-		return methods, nil, usagef("bench: unknown dataset %q (levin, lai or mnist)", name)
+		return methods, nil, usagef("bench: unknown dataset %q (levin, lai, mnist or shoes)", name)
 	}
 	if f.limit < 0 {
 		return methods, nil, usagef("bench: -limit %d: must be 0 or more", f.limit)
@@ -216,8 +220,12 @@ func (f *benchFlags) dataset(name string, opt bench.Options) (*bench.Dataset, er
 	}
 	var d *bench.Dataset
 	var err error
-	if name == "mnist" {
-		if d, err = bench.MNIST(filepath.Join(f.data, "mnist"), f.mnist.options()); err != nil {
+	if name == "mnist" || name == "shoes" {
+		o := f.mnist.options()
+		if f.mnist.sweep != "" {
+			o.N = f.mnist.sweepDigits
+		}
+		if d, err = f.mnist.open(name, f.data, o); err != nil {
 			return nil, usageError{err}
 		}
 	} else if d, err = bench.Open(name, f.data, filepath.Join(f.out, name, "_inputs")); err != nil {

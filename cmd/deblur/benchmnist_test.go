@@ -117,3 +117,52 @@ func readCSVFile(t *testing.T, path string) [][]string {
 	}
 	return rows
 }
+
+// TestBenchShoes runs every row of "-method all" on the shoes of a small
+// Fashion-MNIST-like folder with a few steps, checks the summary (the
+// published Shoes column, Algorithm 2's warm start), a noise sweep, and
+// the usage errors of the shoes dataset.
+func TestBenchShoes(t *testing.T) {
+	dir := testfiles.Fashion(t, []byte{5, 0, 7, 9})
+	out := t.TempDir()
+	code, _, stderr := runCLI("bench", "shoes", "-shoes", dir, "-method", "all", "-digits", "2", "-steps", "3", "-slack-steps", "3", "-slack-warm", "2",
+		"-project-steps", "3", "-restarts", "2", "-sd-iters", "3", "-sd-width", "8", "-q", "-out", out)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	md, err := os.ReadFile(filepath.Join(out, "shoes", "summary.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, row := range mnistAll() {
+		if !strings.Contains(string(md), "(`"+row+"`) |") {
+			t.Errorf("summary lacks row %s:\n%s", row, md)
+		}
+	}
+	for _, want := range []string{"Fashion-MNIST shoes (2 shoes, 32x32 gray", "| 2/2 |", "started from 2 steps of Alg. 1", "Shoes column", "| Deep Deblur with Slack (Alg. 2) | 26.98 |"} {
+		if !strings.Contains(string(md), want) {
+			t.Errorf("summary lacks %q:\n%s", want, md)
+		}
+	}
+	code, _, stderr = runCLI("bench", "shoes", "-shoes", dir, "-sweep", "noise", "-sweep-digits", "1", "-method", "blurry", "-q", "-out", out)
+	if code != 0 {
+		t.Fatalf("sweep: exit %d: %s", code, stderr)
+	}
+	if rows := readCSVFile(t, filepath.Join(out, "shoes", "sweep-noise.csv")); len(rows) != 1+10 {
+		t.Errorf("sweep csv: %v", rows)
+	}
+	for _, args := range [][]string{
+		{"-shoes", t.TempDir()},         // no data
+		{"-shoes", dir, "-digits", "4"}, // three shoes in the folder
+		{"-shoes", dir, "-slack-warm", "-1"},
+		{"-shoes", dir, "-fit-seed", "2"},
+	} {
+		code, _, stderr := runCLI(append([]string{"bench", "shoes", "-out", t.TempDir()}, args...)...)
+		if code != 2 {
+			t.Errorf("%v: exit %d, want 2 (stderr %q)", args, code, stderr)
+		}
+	}
+	if code, _, stderr := runCLI("bench", "mnist", "-shoes", dir, "-data", testDataRoot, "-out", t.TempDir()); code != 2 || !strings.Contains(stderr, "-shoes") {
+		t.Errorf("bench mnist -shoes: exit %d, %q", code, stderr)
+	}
+}

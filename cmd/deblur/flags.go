@@ -45,6 +45,7 @@ type methodFlags struct {
 	preset, pick, solver, loss  string
 	kernelNet, finish, region   string
 	prior                       string
+	randomStart                 bool
 	width, skip, polish, ssim   int
 	scale                       int
 	tv, lrImage, lrKernel       float64
@@ -63,7 +64,7 @@ type flagSpec struct {
 // method; a flag given for a method it does not apply to is a usage error.
 var methodFlagTable = []flagSpec{
 	{"method", nil, func(fs *flag.FlagSet, f *methodFlags, n string) {
-		fs.StringVar(&f.method, n, methodSelfDeblur, "blind `METHOD`: selfdeblur (the default), l0 (the classical L0 intensity and gradient prior of Pan et al.: seconds instead of a minute), or deep-deblur / deep-deblur-slack (Algorithms 1 / 2 of the deep generative priors, with the shipped digit and kernel generators: 28x28 gray digits only)")
+		fs.StringVar(&f.method, n, methodSelfDeblur, "blind `METHOD`: selfdeblur (the default), l0 (the classical L0 intensity and gradient prior of Pan et al.: seconds instead of a minute), or deep-deblur / deep-deblur-slack (Algorithms 1 / 2 of the deep generative priors: small gray images of the class of -prior only)")
 	}},
 	{"kernel-size", photoOnly, func(fs *flag.FlagSet, f *methodFlags, n string) {
 		fs.IntVar(&f.kernelSize, n, 0, "size `K` in pixels of the largest blur expected (K x K, >= 3; a little too large is safe; 0: chosen from the image)")
@@ -116,8 +117,11 @@ var methodFlagTable = []flagSpec{
 	{"kernel-net", selfOnly, func(fs *flag.FlagSet, f *methodFlags, n string) {
 		fs.StringVar(&f.kernelNet, n, string(selfdeblur.KernelFCN), "kernel network: "+joinKernelNets()+" (prior: the shipped kernel VAE, kernels up to 27 px)")
 	}},
+	{"random-start", []string{methodDeepDeblurSlack}, func(fs *flag.FlagSet, f *methodFlags, n string) {
+		fs.BoolVar(&f.randomStart, n, false, "start Algorithm 2 from random latents, as its authors did (default: from 1000 steps of Algorithm 1, better on the shipped benchmarks)")
+	}},
 	{"prior", deepPriors, func(fs *flag.FlagSet, f *methodFlags, n string) {
-		fs.StringVar(&f.prior, n, "digits", "image generator `PRIOR` of deep-deblur*: digits (the shipped MNIST digit VAE, 28x28), shoes (the shipped Fashion-MNIST shoe DCGAN, 32x32) or FILE.dbw, a gray generator trained with deblur train (digit-vae, or dcgan -channels 1: 64x64); the input must be gray and of its size")
+		fs.StringVar(&f.prior, n, "digits", "image generator `PRIOR` of deep-deblur*: digits (the shipped MNIST digit VAE, 28x28), shoes (the shipped Fashion-MNIST shoe DCGAN, 32x32) or FILE.dbw, a gray generator trained with deblur train (digit-vae, or dcgan -channels 1: 64x64, or 32x32 with -size 32); the input must be gray and of its size")
 	}},
 	{"seed", nil, func(fs *flag.FlagSet, f *methodFlags, n string) {
 		fs.Uint64Var(&f.seed, n, 1, "random `SEED`: the same seed and input give the same output (0 means 1)")
@@ -237,7 +241,7 @@ func (f *methodFlags) estimator() (blind.Estimator, error) {
 		if err != nil {
 			return nil, err
 		}
-		return genprior.Estimator{Image: gi, Kernel: gk, Slack: f.method == methodDeepDeblurSlack, Steps: f.iters, Restarts: f.restarts}, nil
+		return genprior.Estimator{Image: gi, Kernel: gk, Slack: f.method == methodDeepDeblurSlack, Steps: f.iters, Restarts: f.restarts, RandomStart: f.randomStart}, nil
 	}
 	e := selfdeblur.Estimator{Iterations: f.iters, Width: f.width, Skip: f.skip, Restarts: f.restarts, Polish: f.polish,
 		SSIMFrom: f.ssim, TVWeight: f.tv, LRImage: f.lrImage, LRKernel: f.lrKernel}

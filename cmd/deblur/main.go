@@ -49,7 +49,7 @@ func commands() map[string]command {
 		"deconv":  {"remove a known blur (non-blind deconvolution with a given kernel)", runDeconv},
 		"chart":   {"draw a PNG chart (y against x per label) from a CSV table, e.g. PSNR against seconds", runChart},
 		"batch":   {"deblur many images: folders, patterns, shards for array jobs; resumable", runBatch},
-		"bench":   {"run methods over a benchmark (levin, lai, mnist) and compare with the papers", runBench},
+		"bench":   {"run methods over a benchmark (levin, lai, mnist, shoes) and compare with the papers", runBench},
 		"score":   {"score an estimate against the sharp image (PSNR, SSIM, kernel error) as JSON", runScore},
 		"serve":   {"serve the local web app: upload a photo, watch the kernel appear", runServe},
 		"synth":   {"synthesise data: camera-shake kernels for training, or a large blurry photo", runSynth},
