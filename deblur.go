@@ -56,6 +56,7 @@ func run(ctx context.Context, im *imageio.Image, opts *Options, origin image.Poi
 	if opts == nil {
 		opts = &Options{}
 	}
+	im, neutral := grayOf(im)
 	luma, err := lumaOf(im)
 	if err != nil {
 		return nil, err
@@ -69,6 +70,10 @@ func run(ctx context.Context, im *imageio.Image, opts *Options, origin image.Poi
 		return nil, runErr
 	}
 	res.Elapsed = time.Since(start)
+	if neutral {
+		g := res.planes.Channels[0]
+		res.planes = &imageio.Image{Channels: []*plane.Plane{g, g.Clone(), g.Clone()}, Depth: res.planes.Depth}
+	}
 	out, err := res.planes.ToImage(depthOf(im))
 	if err != nil {
 		return nil, fmt.Errorf("deblur: %w", err)
@@ -144,6 +149,18 @@ func (p *Plan) ownImage(im *imageio.Image, est *blind.Estimate) (*imageio.Image,
 		c.Clamp(0, 1)
 	}
 	return out, nil
+}
+
+// grayOf returns a colour image whose channels are all equal (a gray
+// picture saved as colour) as gray, and true; any other image as it is.
+// Such an image is deblurred as gray (its own values, not the BT.601
+// luma's studio range, which the generative priors would not accept) and
+// written back as colour.
+func grayOf(im *imageio.Image) (*imageio.Image, bool) {
+	if len(im.Channels) != 3 || !im.Neutral() {
+		return im, false
+	}
+	return &imageio.Image{Channels: im.Channels[:1], Depth: im.Depth}, true
 }
 
 // lumaOf returns the gray channel or the BT.601 luma of a colour image.

@@ -127,7 +127,7 @@ func (p *Plan) MarshalJSON() ([]byte, error) {
 // (l0.Estimator: a Multiscale method) takes its region at full size and
 // never the centred square.
 func NewPlan(img image.Image, opts *Options) (*Plan, error) {
-	im := imageio.FromImage(img)
+	im, _ := grayOf(imageio.FromImage(img))
 	luma, err := lumaOf(im)
 	if err != nil {
 		return nil, err

@@ -45,7 +45,7 @@ func Shoes(dir string, o MNISTOptions) (*Dataset, error) {
 	}
 	set, err := mnist.ReadSplit(dir, "t10k")
 	if err != nil {
-		return nil, fmt.Errorf("bench: shoes dataset (apt-get install dataset-fashion-mnist): %w", err)
+		return nil, fmt.Errorf("bench: shoes dataset (scripts/setup shoes, or apt-get install dataset-fashion-mnist): %w", err)
 	}
 	if set.Labels == nil || set.W != 28 || set.H != 28 {
 		return nil, fmt.Errorf("bench: shoes dataset %s: want labelled 28x28 images, have %dx%d (labels: %v)", dir, set.W, set.H, set.Labels != nil)

@@ -152,13 +152,25 @@ func fromImage(img image.Image) *Image {
 // equal everywhere. PNG's gray + alpha decodes to NRGBA or NRGBA64, so this
 // is how such a file stays gray.
 func grayIfEqual(im *Image) *Image {
+	if !im.Neutral() {
+		return im
+	}
+	return NewGray(im.Channels[0])
+}
+
+// Neutral reports whether every pixel of im is a gray: im has one channel,
+// or three equal ones (a gray picture saved as colour).
+func (im *Image) Neutral() bool {
+	if len(im.Channels) != 3 {
+		return len(im.Channels) == 1
+	}
 	r, g, b := im.Channels[0].Pix, im.Channels[1].Pix, im.Channels[2].Pix
 	for i, v := range r {
 		if g[i] != v || b[i] != v {
-			return im
+			return false
 		}
 	}
-	return NewGray(im.Channels[0])
+	return true
 }
 
 func opaque(img *image.RGBA) bool {

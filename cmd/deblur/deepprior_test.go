@@ -35,7 +35,11 @@ func writeDigit(t *testing.T, dir string) (gray, colour string) {
 	if err := imageio.WritePNG(gray, imageio.NewGray(b.Clamp(0, 1)), imageio.Depth8); err != nil {
 		t.Fatal(err)
 	}
-	rgb, err := imageio.NewRGB(b, b, b)
+	green := b.Clone()
+	for i := range green.Pix {
+		green.Pix[i] *= 0.9
+	}
+	rgb, err := imageio.NewRGB(b, green, b)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,6 +90,50 @@ func TestRunDeepPriorMethods(t *testing.T) {
 			rep.Settings.Seed != 3 || rep.Kernel.Width != 28 || rep.Kernel.Height != 28 || math.Abs(sum-1) > 1e-6 || !strings.Contains(rep.Kernel.Orientation, "circular") {
 			t.Errorf("%s: report %s", method, data)
 		}
+	}
+}
+
+// TestRunDeepPriorNeutralRGB: a gray digit saved as RGB (three equal
+// channels) is deblurred as the gray one and comes back as RGB of equal
+// channels holding the gray result.
+func TestRunDeepPriorNeutralRGB(t *testing.T) {
+	dir := t.TempDir()
+	gray, _ := writeDigit(t, dir)
+	im, err := imageio.Read(gray)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rgb, err := imageio.NewRGB(im.Channels[0], im.Channels[0], im.Channels[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	neutral := filepath.Join(dir, "neutral.png")
+	if err := imageio.WritePNG(neutral, rgb, imageio.Depth8); err != nil {
+		t.Fatal(err)
+	}
+	outs := map[string]*imageio.Image{}
+	for name, in := range map[string]string{"gray": gray, "rgb": neutral} {
+		out := filepath.Join(dir, name+"-out.png")
+		if code, _, stderr := runCLI("-method", "deep-deblur", "-iters", "4", "-restarts", "2", "-q", "-o", out, in); code != 0 {
+			t.Fatalf("%s: exit %d: %s", name, code, stderr)
+		}
+		if outs[name], err = imageio.Read(out); err != nil {
+			t.Fatal(err)
+		}
+	}
+	g, c := outs["gray"], outs["rgb"]
+	if !g.IsGray() || len(c.Channels) != 3 {
+		t.Fatalf("outputs with %d and %d channels, want 1 and 3", len(g.Channels), len(c.Channels))
+	}
+	worst := 0.0
+	for ch := range c.Channels {
+		for i, v := range g.Channels[0].Pix {
+			worst = max(worst, math.Abs(c.Channels[ch].Pix[i]-v))
+		}
+	}
+	t.Logf("largest difference %.1f levels", worst*255)
+	if worst > 0 {
+		t.Errorf("the RGB run differs from the gray run by up to %.1f levels", worst*255)
 	}
 }
 
