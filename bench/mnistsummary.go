@@ -70,6 +70,8 @@ func mnistLabel(m string) string {
 		return "true kernel + " + strings.TrimPrefix(m, KnownKernel+"+") + " (non-blind)"
 	case strings.HasPrefix(m, "selfdeblur"):
 		return "SelfDeblur"
+	case m == L0Name:
+		return "L0 gradient prior (classical)"
 	}
 	return m
 }

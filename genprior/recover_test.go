@@ -3,8 +3,11 @@ package genprior
 import (
 	"context"
 	"fmt"
+	"math"
 	"testing"
 
+	"github.com/deblur/deblur/blind"
+	"github.com/deblur/deblur/imageio"
 	"github.com/deblur/deblur/metrics"
 	"github.com/deblur/deblur/nn"
 	"github.com/deblur/deblur/plane"
@@ -159,5 +162,77 @@ func TestAlg2WarmStart(t *testing.T) {
 	s.Warm = -1
 	if _, err := DeblurSlack(context.Background(), c.blurry, gi, gk, s); err == nil {
 		t.Error("negative warm start accepted")
+	}
+}
+
+// TestAlg2FollowNoise: the weights follow the noise only above the dead
+// band (a run on a flat image with 0.5 % noise is the authors' run
+// exactly) and grow with its variance, holding the free image nearer the
+// generator's range.
+func TestAlg2FollowNoise(t *testing.T) {
+	flat := func(sigma float64, size int) *imageio.Image {
+		p := plane.New(size, size)
+		rng := nn.NewRand(5)
+		for i := range p.Pix {
+			p.Pix[i] = 0.5 + sigma*rng.NormFloat64()
+		}
+		return imageio.NewGray(p)
+	}
+	if f := noiseFactor(flat(0.01, 64)); f != 1 {
+		t.Errorf("factor %v at 1 %% noise, want 1", f)
+	}
+	if f := noiseFactor(flat(0.05, 64)); f < 18 || f > 32 {
+		t.Errorf("factor %v at 5 %% noise, want about 25", f)
+	}
+	gi, gk := newImageGen(nn.NewRand(12), 16, 1, 20, 20), newKernelGen()
+	s := testAlg2()
+	s.Steps, s.Restarts = 200, 3
+	run := func(y *imageio.Image, follow bool) *Result {
+		s.FollowNoise = follow
+		r, err := DeblurSlack(context.Background(), y, gi, gk, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	low := flat(0.005, 20)
+	if f := noiseFactor(low); f != 1 {
+		t.Fatalf("a flat image with 0.5 %% noise reads factor %v", f)
+	}
+	a, b := run(low, false), run(low, true)
+	for i, v := range a.Image.Channels[0].Pix {
+		if b.Image.Channels[0].Pix[i] != v {
+			t.Fatalf("at 1 %% noise the run following the noise differs at pixel %d", i)
+		}
+	}
+	noisy := flat(0.06, 20)
+	// The range error's weight grows: the free image stays nearer G_I(z_i).
+	gap := func(r *Result) float64 {
+		sum := 0.0
+		for i, v := range r.Image.Channels[0].Pix {
+			sum += math.Abs(v - r.Range.Channels[0].Pix[i])
+		}
+		return sum / float64(len(r.Image.Channels[0].Pix))
+	}
+	authors, following := gap(run(noisy, false)), gap(run(noisy, true))
+	t.Logf("mean |i - G_I(z_i)| at 6 %% noise: authors' weights %.4f, following the noise %.4f", authors, following)
+	if following > 0.5*authors {
+		t.Errorf("following the noise, the free image is %.4f from the range; with the authors' weights %.4f: want it held nearer", following, authors)
+	}
+}
+
+// TestEstimatorSlackDefaults: the estimator's Algorithm 2 starts from
+// Algorithm 1 and follows the noise unless AsPublished asks for the
+// authors' run.
+func TestEstimatorSlackDefaults(t *testing.T) {
+	e := Estimator{Slack: true}
+	_, s := e.Settings(blind.Job{Seed: 3})
+	if s.Warm != WarmSteps || !s.FollowNoise || s.Steps != 10000 || s.Seed != 3 {
+		t.Errorf("defaults: %+v", s)
+	}
+	e.AsPublished = true
+	_, s = e.Settings(blind.Job{})
+	if s.Warm != 0 || s.FollowNoise {
+		t.Errorf("as published: %+v", s)
 	}
 }

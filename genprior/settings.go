@@ -99,7 +99,12 @@ type Alg2Settings struct {
 	// Algorithm 2 begins from their latents with the free image i =
 	// G_I(z_i). Zero is the authors' random start.
 	Warm int
-	Seed uint64
+	// FollowNoise scales the weights of the range error and of TV by
+	// (σ/0.01)² when σ, the noise of y estimated by blur.EstimateNoise,
+	// exceeds 0.015: the authors' weights are for 1 % noise, and a free
+	// image weighed as they did fits stronger noise.
+	FollowNoise bool
+	Seed        uint64
 
 	Recorder    progress.Recorder `json:"-"`
 	ReportEvery int               `json:"-"` // default 10

@@ -131,7 +131,7 @@ func (f *mnistFlags) methods(fs *flag.FlagSet, name string, method, ratio *strin
 	a1 := genprior.Alg1Defaults()
 	a1.Steps, a1.Restarts = f.steps, f.restarts
 	a2 := genprior.Alg2Defaults()
-	a2.Steps, a2.Restarts, a2.Warm = f.slackSteps, f.restarts, f.slackWarm
+	a2.Steps, a2.Restarts, a2.Warm, a2.FollowNoise = f.slackSteps, f.restarts, f.slackWarm, true
 	p := genprior.ProjectDefaults()
 	p.Steps, p.Restarts = f.projectSteps, f.restarts
 	sd := selfdeblur.Estimator{Preset: selfdeblur.PresetFast, Iterations: f.sdIters, Width: f.sdWid, Skip: max(1, f.sdWid/4)}
@@ -144,7 +144,7 @@ func (f *mnistFlags) methods(fs *flag.FlagSet, name string, method, ratio *strin
 	m.Reference = map[string]bench.ReferenceFunc{bench.RangeName: bench.RangeReference(gi, gk, p, a1)}
 	alg1 := fmt.Sprintf("%d steps, %d restarts, step %g exp(-t/%g), gamma %g, lambda %g", a1.Steps, a1.Restarts, a1.StepSize, a1.StepDecay, a1.Gamma, a1.Lambda)
 	m.Config = map[string]string{
-		bench.L0Name:              m.Config[bench.L0Name],
+		bench.L0Name:              "the command's -method l0 with the case's kernel size: its defaults and finish",
 		selfDeblurMNIST:           fmt.Sprintf("Fast schedule over %d iterations, width %d", f.sdIters, f.sdWid),
 		bench.DeepDeblurName:      alg1,
 		bench.DeepDeblurSlackName: slackConfig(a2),
@@ -170,6 +170,9 @@ func slackConfig(a2 genprior.Alg2Settings) string {
 	c := fmt.Sprintf("%d steps, %d restarts, Adam %g", a2.Steps, a2.Restarts, a2.LR)
 	if a2.Warm > 0 {
 		c += fmt.Sprintf(", started from %d steps of Alg. 1", a2.Warm)
+	}
+	if a2.FollowNoise {
+		c += ", weights following the noise"
 	}
 	return c
 }

@@ -45,7 +45,7 @@ type methodFlags struct {
 	preset, pick, solver, loss  string
 	kernelNet, finish, region   string
 	prior                       string
-	randomStart                 bool
+	asPublished                 bool
 	width, skip, polish, ssim   int
 	scale                       int
 	tv, lrImage, lrKernel       float64
@@ -117,8 +117,8 @@ var methodFlagTable = []flagSpec{
 	{"kernel-net", selfOnly, func(fs *flag.FlagSet, f *methodFlags, n string) {
 		fs.StringVar(&f.kernelNet, n, string(selfdeblur.KernelFCN), "kernel network: "+joinKernelNets()+" (prior: the shipped kernel VAE, kernels up to 27 px)")
 	}},
-	{"random-start", []string{methodDeepDeblurSlack}, func(fs *flag.FlagSet, f *methodFlags, n string) {
-		fs.BoolVar(&f.randomStart, n, false, "start Algorithm 2 from random latents, as its authors did (default: from 1000 steps of Algorithm 1, better on the shipped benchmarks)")
+	{"as-published", []string{methodDeepDeblurSlack}, func(fs *flag.FlagSet, f *methodFlags, n string) {
+		fs.BoolVar(&f.asPublished, n, false, "run Algorithm 2 as its authors did: from random latents, with their weights whatever the noise (default: from 1000 steps of Algorithm 1, weights following the noise; better on the shoe benchmark)")
 	}},
 	{"prior", deepPriors, func(fs *flag.FlagSet, f *methodFlags, n string) {
 		fs.StringVar(&f.prior, n, "digits", "image generator `PRIOR` of deep-deblur*: digits (the shipped MNIST digit VAE, 28x28), shoes (the shipped Fashion-MNIST shoe DCGAN, 32x32) or FILE.dbw, a gray generator trained with deblur train (digit-vae, or dcgan -channels 1: 64x64, or 32x32 with -size 32); the input must be gray and of its size")
@@ -241,7 +241,7 @@ func (f *methodFlags) estimator() (blind.Estimator, error) {
 		if err != nil {
 			return nil, err
 		}
-		return genprior.Estimator{Image: gi, Kernel: gk, Slack: f.method == methodDeepDeblurSlack, Steps: f.iters, Restarts: f.restarts, RandomStart: f.randomStart}, nil
+		return genprior.Estimator{Image: gi, Kernel: gk, Slack: f.method == methodDeepDeblurSlack, Steps: f.iters, Restarts: f.restarts, AsPublished: f.asPublished}, nil
 	}
 	e := selfdeblur.Estimator{Iterations: f.iters, Width: f.width, Skip: f.skip, Restarts: f.restarts, Polish: f.polish,
 		SSIMFrom: f.ssim, TVWeight: f.tv, LRImage: f.lrImage, LRKernel: f.lrKernel}
