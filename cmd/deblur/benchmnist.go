@@ -44,12 +44,13 @@ type mnistFlags struct {
 	seed                               uint64
 	steps, slackSteps, projectSteps    int
 	slackWarm                          int
+	slackPublished                     bool
 	restarts, sdKernel, sdIters, sdWid int
 	sweep                              string
 }
 
 // mnistFlagNames are the flags only the mnist and shoes datasets take.
-var mnistFlagNames = []string{"shoes", "digits", "seed", "steps", "slack-steps", "slack-warm", "project-steps", "restarts", "sd-kernel-size", "sd-iters", "sd-width", "sweep", "sweep-digits"}
+var mnistFlagNames = []string{"shoes", "digits", "seed", "steps", "slack-steps", "slack-warm", "slack-as-published", "project-steps", "restarts", "sd-kernel-size", "sd-iters", "sd-width", "sweep", "sweep-digits"}
 
 func addMNISTFlags(fs *flag.FlagSet, f *mnistFlags) {
 	def := bench.DefaultMNIST()
@@ -60,6 +61,7 @@ func addMNISTFlags(fs *flag.FlagSet, f *mnistFlags) {
 	fs.IntVar(&f.steps, "steps", mnistSteps, "mnist, shoes: Algorithm 1 `STEPS` (deep-deblur, range; the spec: 6000; fewer cut its step schedule short)")
 	fs.IntVar(&f.slackSteps, "slack-steps", mnistSlackSteps, "mnist, shoes: Algorithm 2 `STEPS` (deep-deblur-slack; the spec: 10000)")
 	fs.IntVar(&f.slackWarm, "slack-warm", genprior.WarmSteps, "mnist, shoes: Algorithm 1 `STEPS` run before Algorithm 2, which starts from them (deep-deblur-slack, as the command; 0: a random start, the authors')")
+	fs.BoolVar(&f.slackPublished, "slack-as-published", false, "mnist, shoes: Algorithm 2 as its authors ran it: a random start and their weights whatever the noise (the command's -as-published; overrides -slack-warm)")
 	fs.IntVar(&f.projectSteps, "project-steps", mnistProjectSteps, "mnist, shoes: Adam `STEPS` projecting each image onto the generator's range (range)")
 	fs.IntVar(&f.restarts, "restarts", mnistRestarts, "mnist, shoes: random restarts `R` of Algorithms 1 and 2 and the projection")
 	fs.IntVar(&f.sdKernel, "sd-kernel-size", def.KernelSize, "mnist, shoes: kernel size `K` given to SelfDeblur")
@@ -132,6 +134,9 @@ func (f *mnistFlags) methods(fs *flag.FlagSet, name string, method, ratio *strin
 	a1.Steps, a1.Restarts = f.steps, f.restarts
 	a2 := genprior.Alg2Defaults()
 	a2.Steps, a2.Restarts, a2.Warm, a2.FollowNoise = f.slackSteps, f.restarts, f.slackWarm, true
+	if f.slackPublished {
+		a2.Warm, a2.FollowNoise = 0, false
+	}
 	p := genprior.ProjectDefaults()
 	p.Steps, p.Restarts = f.projectSteps, f.restarts
 	sd := selfdeblur.Estimator{Preset: selfdeblur.PresetFast, Iterations: f.sdIters, Width: f.sdWid, Skip: max(1, f.sdWid/4)}

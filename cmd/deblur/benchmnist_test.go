@@ -139,10 +139,18 @@ func TestBenchShoes(t *testing.T) {
 			t.Errorf("summary lacks row %s:\n%s", row, md)
 		}
 	}
-	for _, want := range []string{"Fashion-MNIST shoes (2 shoes, 32x32 gray", "| 2/2 |", "started from 2 steps of Alg. 1", "Shoes column", "| Deep Deblur with Slack (Alg. 2) | 26.98 |"} {
+	for _, want := range []string{"Fashion-MNIST shoes (2 shoes, 32x32 gray", "| 2/2 |", "started from 2 steps of Alg. 1, weights following the noise", "Shoes column", "| Deep Deblur with Slack (Alg. 2) | 26.98 |"} {
 		if !strings.Contains(string(md), want) {
 			t.Errorf("summary lacks %q:\n%s", want, md)
 		}
+	}
+	code, _, stderr = runCLI("bench", "shoes", "-shoes", dir, "-method", "deep-deblur-slack", "-digits", "1", "-slack-steps", "2", "-restarts", "2",
+		"-slack-as-published", "-q", "-out", filepath.Join(out, "published"))
+	if code != 0 {
+		t.Fatalf("-slack-as-published: exit %d: %s", code, stderr)
+	}
+	if md, _ := os.ReadFile(filepath.Join(out, "published", "shoes", "summary.md")); !strings.Contains(string(md), "| 2 steps, 2 restarts, Adam 0.005 |") {
+		t.Errorf("as published, the summary says:\n%s", md)
 	}
 	code, _, stderr = runCLI("bench", "shoes", "-shoes", dir, "-sweep", "noise", "-sweep-digits", "1", "-method", "blurry", "-q", "-out", out)
 	if code != 0 {
