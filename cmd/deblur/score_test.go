@@ -194,3 +194,34 @@ func TestScoreReadsRunKernelOutputs(t *testing.T) {
 		t.Errorf("8x8 box shrunk to %dx%d", got.W, got.H)
 	}
 }
+
+// TestScoreCircular: a 32x32 image, too small for the border protocol,
+// scores with -circular; a circularly shifted copy matches exactly at the
+// shift.
+func TestScoreCircular(t *testing.T) {
+	dir := t.TempDir()
+	sharp, shifted := plane.New(32, 32), plane.New(32, 32)
+	for y := range 32 {
+		for x := range 32 {
+			v := float64((x*7+y*13)%32) / 31
+			sharp.Set(x, y, v)
+			shifted.Set((x+1)%32, y, v)
+		}
+	}
+	a, b := filepath.Join(dir, "a.png"), filepath.Join(dir, "b.png")
+	for p, pl := range map[string]*plane.Plane{a: shifted, b: sharp} {
+		if err := imageio.WritePNG(p, imageio.NewGray(pl), imageio.Depth16); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if code, _, _ := runCLI("score", a, b); code != 1 {
+		t.Errorf("border protocol on 32x32: exit %d, want 1", code)
+	}
+	code, stdout, stderr := runCLI("score", "-circular", a, b)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stdout, `"psnr":null`) || !strings.Contains(stdout, `"shift":{"dx":1,"dy":0}`) || !strings.Contains(stdout, `"width":32`) {
+		t.Errorf("output %s", stdout)
+	}
+}
