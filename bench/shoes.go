@@ -2,10 +2,9 @@ package bench
 
 import (
 	"fmt"
-	"slices"
 
+	"github.com/deblur/deblur/generator"
 	"github.com/deblur/deblur/mnist"
-	"github.com/deblur/deblur/plane"
 )
 
 // ShoeSize is the side of the shoe benchmark's images: Fashion-MNIST's
@@ -36,7 +35,8 @@ func ShoeClasses() []int { return []int{5, 7, 9} }
 //
 //   - cases "shoe0000" ... : the first o.N shoes (ShoeClasses) of the test
 //     split (t10k-*, never seen in training), 28x28 centred on a black
-//     ShoeSize square, values in [0, 1]; Category is the class name;
+//     ShoeSize square as the generator was trained (generator.FitIDX),
+//     values in [0, 1]; Category is the class name;
 //   - kernels, noise and scoring as for MNIST with the same options: the
 //     same seed gives the same kernels as the digits benchmark.
 func Shoes(dir string, o MNISTOptions) (*Dataset, error) {
@@ -50,19 +50,10 @@ func Shoes(dir string, o MNISTOptions) (*Dataset, error) {
 	if set.Labels == nil || set.W != 28 || set.H != 28 {
 		return nil, fmt.Errorf("bench: shoes dataset %s: want labelled 28x28 images, have %dx%d (labels: %v)", dir, set.W, set.H, set.Labels != nil)
 	}
-	var sharp []*plane.Plane
-	var cats []string
-	for i := 0; i < set.N && len(sharp) < o.N; i++ {
-		if !slices.Contains(ShoeClasses(), int(set.Labels[i])) {
-			continue
-		}
-		x := plane.New(ShoeSize, ShoeSize)
-		off := (ShoeSize - 28) / 2
-		for j, v := range set.Image(i) {
-			x.Pix[(off+j/28)*ShoeSize+off+j%28] = float64(v)
-		}
-		sharp = append(sharp, x)
-		cats = append(cats, shoeClass(set.Labels[i]))
+	sharp, labels := generator.FitIDX(set, ShoeClasses(), ShoeSize, o.N)
+	cats := make([]string, len(labels))
+	for i, l := range labels {
+		cats[i] = shoeClass(l)
 	}
 	if len(sharp) < o.N {
 		return nil, fmt.Errorf("bench: shoes dataset %s: %d shoes in the test split, want %d", dir, len(sharp), o.N)

@@ -159,10 +159,8 @@ func hasIDX(dir string) bool {
 // LoadIDXFolder reads the images of an MNIST-format folder (mnist.ReadDir:
 // its training split when it holds both) as training data for a DCGAN,
 // keeping those whose label is in classes (all when classes is empty; then
-// labels are not needed). Images smaller than size are centred on a black
-// square of that size (MNIST and Fashion-MNIST draw on black), larger
-// ones resampled; channels 3 repeats the gray. The result is N x channels
-// x size x size in [0, 1].
+// labels are not needed), each fitted to size x size (FitIDX); channels 3
+// repeats the gray. The result is N x channels x size x size in [0, 1].
 func LoadIDXFolder(dir string, classes []int, size, channels int) (*tensor.Tensor, error) {
 	if channels != 1 && channels != 3 {
 		return nil, fmt.Errorf("generator: %d channels (1 or 3)", channels)
@@ -174,18 +172,36 @@ func LoadIDXFolder(dir string, classes []int, size, channels int) (*tensor.Tenso
 	if len(classes) > 0 && set.Labels == nil {
 		return nil, fmt.Errorf("generator: classes %v asked for, but %s has no labels file", classes, dir)
 	}
-	var keep []int
-	for i := range set.N {
-		if len(classes) == 0 || slices.Contains(classes, int(set.Labels[i])) {
-			keep = append(keep, i)
-		}
-	}
-	if len(keep) == 0 {
+	images, _ := FitIDX(set, classes, size, 0)
+	if len(images) == 0 {
 		return nil, fmt.Errorf("generator: no image of classes %v in %s", classes, dir)
 	}
 	per := channels * size * size
-	out := tensor.New(len(keep), channels, size, size)
-	for n, i := range keep {
+	out := tensor.New(len(images), channels, size, size)
+	for n, p := range images {
+		dst := out.Data[n*per : (n+1)*per]
+		for c := range channels {
+			for i, v := range p.Pix {
+				dst[c*size*size+i] = float32(v)
+			}
+		}
+	}
+	return out, nil
+}
+
+// FitIDX returns the images of set whose label is in classes (all when
+// classes is empty, which needs no labels), in order, at most limit of
+// them (0: all), each fitted to size x size as LoadIDXFolder trains on
+// them: an image smaller than size centred on black (MNIST and
+// Fashion-MNIST draw on black), a larger one's central square resampled by
+// area averaging. It also returns their labels (nil when set has none).
+func FitIDX(set *mnist.Set, classes []int, size, limit int) ([]*plane.Plane, []uint8) {
+	var images []*plane.Plane
+	var labels []uint8
+	for i := 0; i < set.N && (limit == 0 || len(images) < limit); i++ {
+		if len(classes) > 0 && !slices.Contains(classes, int(set.Labels[i])) {
+			continue
+		}
 		p := plane.New(set.W, set.H)
 		for j, v := range set.Image(i) {
 			p.Pix[j] = float64(v)
@@ -194,15 +210,15 @@ func LoadIDXFolder(dir string, classes []int, size, channels int) (*tensor.Tenso
 			side := min(p.W, p.H)
 			p = resizeArea(p.CropCenter(side, side), size)
 		}
+		x := plane.New(size, size)
 		x0, y0 := (size-p.W)/2, (size-p.H)/2
-		dst := out.Data[n*per : (n+1)*per]
-		for c := range channels {
-			for y := 0; y < p.H; y++ {
-				for x := 0; x < p.W; x++ {
-					dst[c*size*size+(y0+y)*size+x0+x] = float32(p.Pix[y*p.W+x])
-				}
-			}
+		for y := 0; y < p.H; y++ {
+			copy(x.Pix[(y0+y)*size+x0:(y0+y)*size+x0+p.W], p.Pix[y*p.W:(y+1)*p.W])
+		}
+		images = append(images, x)
+		if set.Labels != nil {
+			labels = append(labels, set.Labels[i])
 		}
 	}
-	return out, nil
+	return images, labels
 }

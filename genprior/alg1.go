@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"time"
 
 	"github.com/deblur/deblur/blind"
@@ -36,11 +37,11 @@ func Deblur(ctx context.Context, y *imageio.Image, gi, gk Generator, s Alg1Setti
 	if err != nil {
 		return nil, err
 	}
-	zi, zk := initLatents(s.Seed, s.Restarts, gi, gk)
+	_, zi, zk := initLatents(s.Seed, s.Restarts, gi, gk)
 	res := &Result{}
 	start := time.Now()
 	runErr := alg1(ctx, p, s, zi, zk, res, start)
-	if runErr != nil && !errors.Is(runErr, blind.ErrDiverged) && ctx.Err() == nil {
+	if fatal(ctx, runErr) {
 		return nil, runErr
 	}
 	x := gi.Forward(nil, zi)
@@ -51,13 +52,19 @@ func Deblur(ctx context.Context, y *imageio.Image, gi, gk Generator, s Alg1Setti
 }
 
 // initLatents draws the restarts' starting latents z_i and z_k ~ N(0, I)
-// from seed.
-func initLatents(seed uint64, restarts int, gi, gk Generator) (zi, zk *tensor.Tensor) {
-	rng := nn.NewRand(seed)
+// from seed and returns the generator for the draws that follow.
+func initLatents(seed uint64, restarts int, gi, gk Generator) (rng *rand.Rand, zi, zk *tensor.Tensor) {
+	rng = nn.NewRand(seed)
 	zi, zk = tensor.NewParam(restarts, gi.LatentDim()), tensor.NewParam(restarts, gk.LatentDim())
 	nn.Normal(rng, zi, 0, 1)
 	nn.Normal(rng, zk, 0, 1)
-	return zi, zk
+	return rng, zi, zk
+}
+
+// fatal reports whether err, from alg1, ends a run without a result: not
+// a cancellation or a divergence, which keep the state reached.
+func fatal(ctx context.Context, err error) bool {
+	return err != nil && !errors.Is(err, blind.ErrDiverged) && ctx.Err() == nil
 }
 
 // alg1 runs Algorithm 1's iterations on p from the latents zi and zk,

@@ -2,7 +2,6 @@ package genprior
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -30,11 +29,8 @@ func DeblurSlack(ctx context.Context, y *imageio.Image, gi, gk Generator, s Alg2
 	if err != nil {
 		return nil, err
 	}
-	rng := nn.NewRand(s.Seed)
-	zi, zk := tensor.NewParam(s.Restarts, gi.LatentDim()), tensor.NewParam(s.Restarts, gk.LatentDim())
+	rng, zi, zk := initLatents(s.Seed, s.Restarts, gi, gk)
 	img := tensor.NewParam(s.Restarts, p.c, p.h, p.w)
-	nn.Normal(rng, zi, 0, 1)
-	nn.Normal(rng, zk, 0, 1)
 	nn.Normal(rng, img, s.InitMean, s.InitStd)
 	start := time.Now()
 	var runErr error
@@ -42,12 +38,8 @@ func DeblurSlack(ctx context.Context, y *imageio.Image, gi, gk Generator, s Alg2
 		a1 := Alg1Defaults()
 		a1.Steps, a1.Restarts, a1.Seed, a1.NormalizeKernel = s.Warm, s.Restarts, s.Seed, s.NormalizeKernel
 		a1.Recorder, a1.ReportEvery = s.Recorder, s.ReportEvery
-		zi, zk = initLatents(s.Seed, s.Restarts, gi, gk)
-		if err := alg1(ctx, p, a1, zi, zk, &Result{}, start); err != nil {
-			if !errors.Is(err, blind.ErrDiverged) && ctx.Err() == nil {
-				return nil, err
-			}
-			runErr = err
+		if runErr = alg1(ctx, p, a1, zi, zk, &Result{}, start); fatal(ctx, runErr) {
+			return nil, runErr
 		}
 		copy(img.Data, gi.Forward(nil, zi).Data)
 	}

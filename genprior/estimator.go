@@ -30,19 +30,11 @@ type Estimator struct {
 	// Restarts is the number of random initialisations run as one batch
 	// (0: 10).
 	Restarts int
-	// AsPublished runs Algorithm 2 as its authors did: from random latents
-	// and a flat grey image, with their weights whatever the noise. By
-	// default it starts from WarmSteps iterations of Algorithm 1
-	// (Alg2Settings.Warm) and its weights follow the noise
-	// (Alg2Settings.FollowNoise), both better on the shoe benchmark
-	// (docs/results.md).
+	// AsPublished runs Algorithm 2 with the authors' settings
+	// (Alg2Defaults: from random latents and a flat grey image, their
+	// weights whatever the noise) instead of SlackDefaults.
 	AsPublished bool
 }
-
-// WarmSteps is how many Algorithm 1 iterations Estimator runs before
-// Algorithm 2 unless AsPublished is set: the step count of the shipped
-// benchmarks' Algorithm 1 rows.
-const WarmSteps = 1000
 
 // Name returns "deep-deblur" or, with Slack, "deep-deblur-slack".
 func (e Estimator) Name() string {
@@ -83,15 +75,15 @@ func (e Estimator) Settings(job blind.Job) (Alg1Settings, Alg2Settings) {
 		steps = job.Iterations
 	}
 	if e.Slack {
-		s := Alg2Defaults()
+		s := SlackDefaults()
+		if e.AsPublished {
+			s = Alg2Defaults()
+		}
 		if steps > 0 {
 			s.Steps = steps
 		}
 		if e.Restarts > 0 {
 			s.Restarts = e.Restarts
-		}
-		if !e.AsPublished {
-			s.Warm, s.FollowNoise = WarmSteps, true
 		}
 		s.Seed, s.Recorder = job.Seed, job.Recorder
 		return Alg1Settings{}, s

@@ -221,11 +221,7 @@ func (f *benchFlags) dataset(name string, opt bench.Options) (*bench.Dataset, er
 	var d *bench.Dataset
 	var err error
 	if name == "mnist" || name == "shoes" {
-		o := f.mnist.options()
-		if f.mnist.sweep != "" {
-			o.N = f.mnist.sweepDigits
-		}
-		if d, err = f.mnist.open(name, f.data, o); err != nil {
+		if d, err = f.mnist.open(name, f.data, f.mnist.options()); err != nil {
 			return nil, usageError{err}
 		}
 	} else if d, err = bench.Open(name, f.data, filepath.Join(f.out, name, "_inputs")); err != nil {

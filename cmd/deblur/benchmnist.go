@@ -87,9 +87,14 @@ func (f *mnistFlags) validate() error {
 	return nil
 }
 
+// options returns the dataset's options: -digits images, or -sweep-digits
+// (each level's) when sweeping.
 func (f *mnistFlags) options() bench.MNISTOptions {
 	o := bench.DefaultMNIST()
 	o.N, o.Noise, o.Seed, o.KernelSize = f.digits, f.noise, f.seed, f.sdKernel
+	if f.sweep != "" {
+		o.N = f.sweepDigits
+	}
 	return o
 }
 
@@ -100,14 +105,6 @@ func (f *mnistFlags) open(name, dataRoot string, o bench.MNISTOptions) (*bench.D
 		return bench.Shoes(f.shoes, o)
 	}
 	return bench.MNIST(filepath.Join(dataRoot, "mnist"), o)
-}
-
-// imagePriorOf returns the shipped image generator of dataset name.
-func imagePriorOf(name string) (genprior.Generator, error) {
-	if name == "shoes" {
-		return pretrained.ShoeDCGAN()
-	}
-	return pretrained.DigitVAE()
 }
 
 // methods validates the flags of dataset name (mnist or shoes) and returns
@@ -121,7 +118,11 @@ func (f *mnistFlags) methods(fs *flag.FlagSet, name string, method, ratio *strin
 	if err := f.validate(); err != nil {
 		return m, err
 	}
-	gi, err := imagePriorOf(name)
+	prior := "digits" // the shipped generator of the dataset: -prior's names
+	if name == "shoes" {
+		prior = "shoes"
+	}
+	gi, err := loadPrior(prior)
 	if err != nil {
 		return m, err
 	}
@@ -132,11 +133,12 @@ func (f *mnistFlags) methods(fs *flag.FlagSet, name string, method, ratio *strin
 	m = levinLaiMethods(deblur.Options{}, selfdeblur.Estimator{})
 	a1 := genprior.Alg1Defaults()
 	a1.Steps, a1.Restarts = f.steps, f.restarts
-	a2 := genprior.Alg2Defaults()
-	a2.Steps, a2.Restarts, a2.Warm, a2.FollowNoise = f.slackSteps, f.restarts, f.slackWarm, true
+	a2 := genprior.SlackDefaults()
+	a2.Warm = f.slackWarm
 	if f.slackPublished {
-		a2.Warm, a2.FollowNoise = 0, false
+		a2 = genprior.Alg2Defaults()
 	}
+	a2.Steps, a2.Restarts = f.slackSteps, f.restarts
 	p := genprior.ProjectDefaults()
 	p.Steps, p.Restarts = f.projectSteps, f.restarts
 	sd := selfdeblur.Estimator{Preset: selfdeblur.PresetFast, Iterations: f.sdIters, Width: f.sdWid, Skip: max(1, f.sdWid/4)}
@@ -206,7 +208,6 @@ func mnistSweepMethods(name string) []string {
 // .png.
 func runMNISTSweep(ctx context.Context, env *cliEnv, r *bench.Runner, f *mnistFlags, name, dataRoot string, methods []string, opt bench.Options, quiet bool) error {
 	o := f.options()
-	o.N = f.sweepDigits
 	sw := bench.Sweep{Name: f.sweep}
 	var xlabel string
 	var xscale float64

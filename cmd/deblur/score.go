@@ -125,18 +125,11 @@ func (out *scoreOutput) scoreKernel(estPath, truePath string) error {
 	return nil
 }
 
-// scoreCircular scores est against sharp (their gray planes, or BT.601
-// lumas when either is colour) with the synthesised benchmarks' protocol,
-// metrics.ScoreCircular with bench.MNISTMaxShift.
+// scoreCircular scores est against sharp (metrics.ScoringPlanes: gray, or
+// BT.601 luma when either is colour) with the synthesised benchmarks'
+// protocol, metrics.ScoreCircular with bench.MNISTMaxShift.
 func scoreCircular(est, sharp *imageio.Image) (metrics.Result, error) {
-	if est.IsGray() && sharp.IsGray() {
-		return metrics.ScoreCircular(est.Channels[0], sharp.Channels[0], bench.MNISTMaxShift)
-	}
-	e, err := imageio.Luma(est)
-	if err != nil {
-		return metrics.Result{}, err
-	}
-	g, err := imageio.Luma(sharp)
+	e, g, err := metrics.ScoringPlanes(est, sharp)
 	if err != nil {
 		return metrics.Result{}, err
 	}
