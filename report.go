@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/deblur/deblur/internal/blas"
+	"github.com/deblur/deblur/internal/dnnl"
 	"github.com/deblur/deblur/internal/vec"
 	"github.com/deblur/deblur/plane"
 )
@@ -13,8 +14,15 @@ import (
 const Version = "0.1.0-dev"
 
 // Backend describes the matrix-product backend (OpenBLAS through cgo, or
-// gonum in a pure-Go build) and the build of the element-wise loops.
-func Backend() string { return blas.Backend() + "; element-wise loops: " + vec.Backend() }
+// gonum in a pure-Go build), the convolutions' (oneDNN in a build with the
+// dnnl tag) and the build of the element-wise loops.
+func Backend() string {
+	conv := "on the gemm backend"
+	if dnnl.Available() {
+		conv = dnnl.Version() + " (1x1 kernels on the gemm backend)"
+	}
+	return blas.Backend() + "; convolutions: " + conv + "; element-wise loops: " + vec.Backend()
+}
 
 // Report is the JSON report of a run, as the command writes it next to the
 // image. Non-finite numbers are written as -1.

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/deblur/deblur/internal/blas"
+	"github.com/deblur/deblur/internal/dnnl"
 	"github.com/deblur/deblur/nn"
 	"github.com/deblur/deblur/plane"
 	"github.com/deblur/deblur/tensor"
@@ -37,7 +38,7 @@ func benchIteration(b *testing.B, gx SkipConfig, ssim bool, threads int) {
 		b.Fatal(err)
 	}
 	p.step(0, 1, ssim, 0) // warm the tape's buffer pool
-	b.Logf("backend: %s", blas.Backend())
+	b.Logf("backend: %s; convolutions: %s", blas.Backend(), convBackend())
 	b.ResetTimer()
 	for b.Loop() {
 		p.step(1, 1, ssim, 0)
@@ -51,6 +52,14 @@ func benchIteration(b *testing.B, gx SkipConfig, ssim bool, threads int) {
 // width 128, 1 - SSIM loss) at Levin size; scripts/compare-pytorch times
 // the same step in PyTorch beside it.
 func BenchmarkPaperIteration(b *testing.B) { benchIteration(b, PaperSkip(), true, 0) }
+
+// convBackend names what runs the convolutions.
+func convBackend() string {
+	if dnnl.Available() {
+		return dnnl.Version()
+	}
+	return "the gemm backend"
+}
 
 // BenchmarkWidth64Iteration and BenchmarkWidth32Iteration are the narrower
 // Gx of the design notes (the width-32 one also in scripts/compare-pytorch).
@@ -101,9 +110,16 @@ func BenchmarkDefaultIteration(b *testing.B) {
 // BenchmarkDefaultRestartPair is how the Default preset spends a 2-core
 // machine: its two restarts step concurrently, each on one thread. One op
 // is one iteration of both fits.
-func BenchmarkDefaultRestartPair(b *testing.B) {
+func BenchmarkDefaultRestartPair(b *testing.B) { benchRestartPair(b, false) }
+
+// BenchmarkDefaultRestartPairBF16 is the same with Settings.BF16 (the same
+// as BenchmarkDefaultRestartPair unless oneDNN runs bfloat16 here).
+func BenchmarkDefaultRestartPairBF16(b *testing.B) { benchRestartPair(b, true) }
+
+func benchRestartPair(b *testing.B, bf16 bool) {
 	s := Default(27)
 	s.Threads = 1
+	s.BF16 = bf16
 	y := levinSizeNoise()
 	var ps [2]*problem
 	for i := range ps {

@@ -28,6 +28,7 @@ func newProblem(y *plane.Plane, s Settings) (*problem, error) {
 	k := s.KernelSize
 	p := &problem{s: s, h: y.H, w: y.W, tp: tensor.NewTape(), rng: rng}
 	p.tp.Threads = s.threads()
+	p.tp.BF16 = s.BF16
 	// The full-scale input is drawn first, as in a single-scale run, so
 	// adding coarse stages does not change the weights' draws.
 	full := newStage(rng, y, s, 1, s.Iterations)

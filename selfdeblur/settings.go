@@ -105,6 +105,10 @@ type Settings struct {
 	// the fits in turn with two threads each).
 	Concurrency int `json:"-"`
 	Threads     int `json:"-"`
+	// BF16 lets Gx's convolutions run in bfloat16 where that is fast: in a
+	// build with oneDNN (-tags dnnl) on a CPU with AVX-512 BF16 or AMX
+	// (tensor.Tape.BF16). Elsewhere it changes nothing.
+	BF16 bool
 	// SnapshotEvery, when positive, sends the current kernel and image to
 	// Recorder every that many iterations (progress.Event's Kernel and
 	// Image), at the cost of one forward pass of the networks each time.

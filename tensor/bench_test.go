@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/deblur/deblur/internal/blas"
+	"github.com/deblur/deblur/internal/dnnl"
 )
 
 // The design's reference workload: a 3x3 convolution, 128 -> 128 channels, on
@@ -29,16 +30,34 @@ var benchThreads = runtime.GOMAXPROCS(0)
 // BenchmarkConv3x3 runs the convolution forward and backward on a tape
 // whose products use every core.
 func BenchmarkConv3x3(b *testing.B) {
+	benchConv(b, benchC, benchC, benchHW, benchThreads, false)
+	reportGFLOPs(b, benchFlop)
+}
+
+// BenchmarkConvDefaultGx is the largest convolution of the Default
+// preset's Gx at Levin size, 40 -> 32 channels (skip and decoder
+// concatenated) at 283x283, forward and backward on one thread, as each of
+// the default's two fits runs it; BenchmarkConvDefaultGxBF16 asks for
+// bfloat16 (the same unless oneDNN runs bfloat16 here).
+func BenchmarkConvDefaultGx(b *testing.B)     { benchConv(b, 40, 32, 281, 1, false) }
+func BenchmarkConvDefaultGxBF16(b *testing.B) { benchConv(b, 40, 32, 281, 1, true) }
+
+// benchConv times a 3x3 convolution of a (hw+2) square input with cin
+// channels to cout, forward and backward (input, weight and bias
+// gradients), the input's gradient new each pass as in a network.
+func benchConv(b *testing.B, cin, cout, hw, threads int, bf16 bool) {
 	rng := rand.New(rand.NewPCG(1, 1))
-	x := randParam(rng, -1, 1, 1, benchC, benchHW+2, benchHW+2)
-	w := randParam(rng, -0.03, 0.03, benchC, benchC, 3, 3)
-	bias := randParam(rng, -0.03, 0.03, benchC)
+	x := randParam(rng, -1, 1, 1, cin, hw+2, hw+2)
+	w := randParam(rng, -0.03, 0.03, cout, cin, 3, 3)
+	bias := randParam(rng, -0.03, 0.03, cout)
 	tp := NewTape()
-	tp.Threads = benchThreads
-	b.Logf("backend: %s", blas.Backend())
+	tp.Threads = threads
+	tp.BF16 = bf16
+	b.Logf("backend: %s; oneDNN: %v (bfloat16 fast: %v)", blas.Backend(), dnnl.Available(), dnnl.FastBF16())
 	b.ResetTimer()
 	for b.Loop() {
 		tp.Reset()
+		x.Grad = nil
 		y := Conv2D(tp, x, w, bias, 1, 0)
 		y.Grad = tp.alloc(y.Len())
 		for i := range y.Grad {
@@ -48,7 +67,7 @@ func BenchmarkConv3x3(b *testing.B) {
 			tp.backs[i]()
 		}
 	}
-	reportGFLOPs(b, benchFlop)
+	b.ReportMetric(b.Elapsed().Seconds()*1e3/float64(b.N), "ms/op")
 }
 
 // BenchmarkConv3x3GEMMs runs only the 27 GEMMs the convolution performs

@@ -12,7 +12,9 @@ import (
 // N x Cout x Ho x Wo with Ho = (H + 2 pad - KH) / stride + 1 (likewise Wo).
 // Like PyTorch it computes a cross-correlation (the kernel is not flipped).
 //
-// Stride-1 convolutions run as one GEMM per kernel tap on shifted views of
+// In a build with oneDNN (-tags dnnl) convolutions with kernels larger
+// than 1x1 run on its direct convolutions (internal/dnnl). Otherwise
+// stride-1 convolutions run as one GEMM per kernel tap on shifted views of
 // the input (no im2col copy); other strides use an im2col buffer.
 func Conv2D(tp *Tape, x, w, b *Tensor, stride, pad int) *Tensor {
 	_, cin, h, wd := dims4("Conv2D", x)
@@ -25,6 +27,9 @@ func Conv2D(tp *Tape, x, w, b *Tensor, stride, pad int) *Tensor {
 	}
 	if stride < 1 || pad < 0 || h+2*pad < kh || wd+2*pad < kw {
 		panic(fmt.Sprintf("tensor: Conv2D of %dx%d input with %dx%d kernel, stride %d, pad %d", h, wd, kh, kw, stride, pad))
+	}
+	if cv := tp.dnnlConv(convKey{x.Dim(0), cin, h, wd, cout, kh, kw, stride, pad, tp.threads(), b != nil, tp.bf16()}); cv != nil {
+		return convDNNL(tp, cv, x, w, b, stride, pad)
 	}
 	if stride == 1 {
 		if pad > 0 {
@@ -71,9 +76,19 @@ func convShifted(tp *Tape, x, w, b *Tensor) *Tensor {
 	ncols := gridLen - kw + 1 // last valid grid column + 1
 	out := tp.result([]int{n, cout, ho, wo}, x, w, b)
 	taps := repackTaps(tp, w)
-	grid := tp.alloc(cout * gridLen)
-	defer tp.release(grid)
+	// With a one-column kernel the grid is the output itself (Wo = W), so
+	// the products write there and only the bias is added.
+	inPlace := kw == 1
+	var grid []float32
+	if !inPlace {
+		grid = tp.alloc(cout * gridLen)
+		defer tp.release(grid)
+	}
 	for s := 0; s < n; s++ {
+		ys := out.Data[s*cout*ho*wo : (s+1)*cout*ho*wo]
+		if inPlace {
+			grid = ys
+		}
 		xs := x.Data[s*cin*hw : (s+1)*cin*hw]
 		for c0 := 0; c0 < ncols; c0 += convStrip {
 			nc := min(convStrip, ncols-c0)
@@ -89,7 +104,9 @@ func convShifted(tp *Tape, x, w, b *Tensor) *Tensor {
 				}
 			}
 		}
-		ys := out.Data[s*cout*ho*wo : (s+1)*cout*ho*wo]
+		if inPlace && b == nil {
+			continue
+		}
 		parallelFor(cout, ho*wo, func(lo, hi int) {
 			for o := lo; o < hi; o++ {
 				bias := float32(0)
@@ -112,17 +129,26 @@ func convShifted(tp *Tape, x, w, b *Tensor) *Tensor {
 		if gw != nil {
 			gtaps = tp.zeros(len(taps))
 		}
-		dgrid := tp.alloc(cout * gridLen)
+		var dgrid []float32
+		if !inPlace {
+			dgrid = tp.alloc(cout * gridLen)
+			defer tp.release(dgrid)
+		}
 		for s := 0; s < n; s++ {
 			dys := out.Grad[s*cout*ho*wo : (s+1)*cout*ho*wo]
+			if inPlace {
+				dgrid = dys
+			}
 			parallelFor(cout, ho*wo, func(lo, hi int) {
 				for o := lo; o < hi; o++ {
 					sum := float32(0)
 					for y := 0; y < ho; y++ {
 						src := dys[(o*ho+y)*wo : (o*ho+y+1)*wo]
-						dst := dgrid[o*gridLen+y*wd : o*gridLen+(y+1)*wd]
-						copy(dst, src)
-						clear(dst[wo:])
+						if !inPlace {
+							dst := dgrid[o*gridLen+y*wd : o*gridLen+(y+1)*wd]
+							copy(dst, src)
+							clear(dst[wo:])
+						}
 						for _, v := range src {
 							sum += v
 						}
@@ -154,7 +180,6 @@ func convShifted(tp *Tape, x, w, b *Tensor) *Tensor {
 				}
 			}
 		}
-		tp.release(dgrid)
 		if gw != nil {
 			kk := kh * kw
 			for o := 0; o < cout; o++ {

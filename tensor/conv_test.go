@@ -44,7 +44,7 @@ func TestConv2DMatchesNaive(t *testing.T) {
 	for _, tc := range []struct{ n, cin, cout, h, w, k, stride, pad int }{
 		{1, 3, 4, 9, 7, 3, 1, 0}, {2, 2, 3, 8, 8, 3, 1, 1}, {1, 5, 2, 11, 10, 1, 1, 0},
 		{1, 3, 4, 9, 8, 3, 2, 0}, {2, 2, 3, 9, 9, 3, 2, 1}, {1, 2, 2, 12, 12, 5, 2, 2},
-		{1, 1, 1, 10, 9, 5, 1, 0}, {1, 2, 3, 6, 7, 2, 2, 0},
+		{1, 1, 1, 10, 9, 5, 1, 0}, {1, 2, 3, 6, 7, 2, 2, 0}, {2, 4, 3, 6, 5, 1, 1, 0},
 		// Inputs narrower than the kernel: some taps read only padding.
 		{1, 2, 2, 1, 1, 3, 1, 1}, {1, 2, 3, 1, 2, 3, 2, 1}, {1, 1, 2, 2, 1, 3, 2, 1}, {1, 2, 2, 3, 3, 5, 2, 2},
 		// More output columns than one strip of the tap GEMMs (convStrip).
@@ -70,6 +70,7 @@ func TestConv2DGrad(t *testing.T) {
 	for _, tc := range []struct{ n, cin, cout, h, w, k, stride, pad int }{
 		{1, 3, 4, 7, 6, 3, 1, 0}, {2, 2, 3, 6, 6, 3, 1, 1}, {1, 3, 2, 5, 5, 1, 1, 0},
 		{2, 3, 2, 7, 8, 3, 2, 1}, {1, 2, 2, 8, 7, 4, 2, 0}, {1, 2, 3, 1, 2, 3, 2, 1}, {1, 2, 2, 3, 3, 5, 2, 2},
+		{2, 3, 2, 5, 4, 1, 1, 0}, // 1x1 on two samples: the products write the output in place
 	} {
 		x := randParam(rng, -1, 1, tc.n, tc.cin, tc.h, tc.w)
 		w := randParam(rng, -1, 1, tc.cout, tc.cin, tc.k, tc.k)

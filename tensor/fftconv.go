@@ -30,12 +30,9 @@ func Conv2DFFT(tp *Tape, x, w *Tensor) *Tensor {
 	}
 	oh, ow := h-kh+1, wd-kw+1
 	out := tp.result([]int{1, 1, oh, ow}, x, w)
-	plan, err := fft2.NewPlan(fft2.GoodEvenSize(wd), fft2.GoodSize(h), 1)
-	if err != nil {
-		panic(err) // the sizes are positive
-	}
+	plan := tp.fftPlan(fft2.GoodEvenSize(wd), fft2.GoodSize(h))
 	pw := plan.W
-	grid := make([]float64, plan.W*plan.H)
+	grid := tp.float64s(plan.W * plan.H)
 	load := func(src []float32, rows, cols int) []complex128 {
 		clear(grid)
 		for r := range rows {
@@ -43,10 +40,10 @@ func Conv2DFFT(tp *Tape, x, w *Tensor) *Tensor {
 				grid[r*pw+j] = float64(v)
 			}
 		}
-		return plan.Forward(nil, grid)
+		return plan.Forward(tp.complexes(plan.SpectrumLen()), grid)
 	}
 	sx, sw := load(x.Data, h, wd), load(w.Data, kh, kw)
-	prod := make([]complex128, len(sx))
+	prod := tp.complexes(len(sx))
 	mulConj(prod, sx, sw)
 	plan.Inverse(grid, prod)
 	for r := range oh {
@@ -79,6 +76,27 @@ func Conv2DFFT(tp *Tape, x, w *Tensor) *Tensor {
 		}
 	})
 	return out
+}
+
+// fftPlan returns a single-worker FFT plan for a w x h grid, kept by the
+// tape across Reset (a nil tape makes one per call).
+func (tp *Tape) fftPlan(w, h int) *fft2.Plan {
+	if tp != nil {
+		if p := tp.ffts[[2]int{w, h}]; p != nil {
+			return p
+		}
+	}
+	p, err := fft2.NewPlan(w, h, 1)
+	if err != nil {
+		panic(err) // the sizes are positive
+	}
+	if tp != nil {
+		if tp.ffts == nil {
+			tp.ffts = map[[2]int]*fft2.Plan{}
+		}
+		tp.ffts[[2]int{w, h}] = p
+	}
+	return p
 }
 
 // mulConj sets dst[i] to a[i] times the conjugate of b[i].

@@ -80,9 +80,11 @@ func UpsampleBilinear2x(tp *Tape, x *Tensor) *Tensor {
 	n, c, h, w := dims4("UpsampleBilinear2x", x)
 	ho, wo := 2*h, 2*w
 	out := tp.result([]int{n, c, ho, wo}, x)
+	all := tp.alloc(n * c * h * wo) // input rows upsampled along x, per plane
+	defer tp.release(all)
 	parallelFor(n*c, ho*wo*2, func(lo, hi int) {
-		rows := make([]float32, h*wo) // input rows upsampled along x
 		for p := lo; p < hi; p++ {
+			rows := all[p*h*wo : (p+1)*h*wo]
 			src, dst := x.Data[p*h*w:(p+1)*h*w], out.Data[p*ho*wo:(p+1)*ho*wo]
 			for r := range h {
 				upsampleRow(rows[r*wo:(r+1)*wo], src[r*w:(r+1)*w])
