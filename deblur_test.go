@@ -68,9 +68,13 @@ func colourCase(t *testing.T, w, h int, k *plane.Plane) (sharp, blurry *imageio.
 }
 
 // tiny is a small, fast SelfDeblur for tests: Fast's schedule with a
-// narrow image network.
+// narrow image network. Its convolutions stay float32: at this width, in
+// bfloat16, the
+// shrunk-scale case of TestDeblurShrunkFindsLargeKernel found its kernel
+// less well (NCC 0.77 against 0.81, mean of seeds 1-6 on a CPU with AVX-512
+// BF16), and the tests check the pipeline, not the precision.
 func tiny(iters int) selfdeblur.Estimator {
-	return selfdeblur.Estimator{Preset: selfdeblur.PresetFast, Iterations: iters, Width: 16, Skip: 8}
+	return selfdeblur.Estimator{Preset: selfdeblur.PresetFast, Iterations: iters, Width: 16, Skip: 8, Float32: true}
 }
 
 // TestDeblurOnRegionDeblursEveryChannel: the kernel is estimated on a

@@ -75,6 +75,9 @@ type Estimator struct {
 	LRImage    float64 // Adam learning rate of Gx
 	LRKernel   float64 // Adam learning rate of Gk
 	KernelNet  KernelNet
+	// Float32 keeps the convolutions in float32 where the preset would run
+	// them in bfloat16 (Settings.BF16).
+	Float32 bool
 	// KernelDecoder is the pretrained kernel generator KernelNet
 	// KernelPrior needs (e.g. pretrained.KernelVAE()).
 	KernelDecoder KernelDecoder `json:"-"`
@@ -157,6 +160,9 @@ func (e Estimator) base(k int) Settings {
 		s.KernelNet = e.KernelNet
 	}
 	s.KernelDecoder = e.KernelDecoder
+	if e.Float32 {
+		s.BF16 = false
+	}
 	return s
 }
 

@@ -105,9 +105,10 @@ type Settings struct {
 	// the fits in turn with two threads each).
 	Concurrency int `json:"-"`
 	Threads     int `json:"-"`
-	// BF16 lets Gx's convolutions run in bfloat16 where that is fast: in a
-	// build with oneDNN (-tags dnnl) on a CPU with AVX-512 BF16 or AMX
-	// (tensor.Tape.BF16). Elsewhere it changes nothing.
+	// BF16 lets the networks' convolutions run in bfloat16 where that is
+	// fast: in a build with oneDNN (-tags dnnl) on a CPU with AVX-512 BF16
+	// or AMX (tensor.Tape.BF16). Elsewhere it changes nothing. Fast and
+	// Default set it; Paper does not.
 	BF16 bool
 	// SnapshotEvery, when positive, sends the current kernel and image to
 	// Recorder every that many iterations (progress.Event's Kernel and
@@ -144,7 +145,10 @@ func Paper(k int) Settings {
 // architecture at width 32 (skip 8), 600 iterations with the schedule
 // scaled to match, and a kernel learning rate of 1e-3 (the paper's 1e-4
 // barely moves the kernel in a schedule this short; measured on a
-// synthetic 9x9 motion blur). It trades quality for speed.
+// synthetic 9x9 motion blur). It trades quality for speed. Its
+// convolutions run in bfloat16 where that is fast (BF16; measured on
+// Levin in docs/results.md: the same quality in about two thirds of the
+// time).
 func Fast(k int) Settings {
 	s := Paper(k)
 	s.Gx = UniformSkip(32, 8)
@@ -152,6 +156,7 @@ func Fast(k int) Settings {
 	s.SSIMFrom = 150
 	s.Milestones = []int{300, 450, 525}
 	s.LRKernel = 1e-3
+	s.BF16 = true
 	return s
 }
 

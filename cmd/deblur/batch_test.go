@@ -16,6 +16,7 @@ import (
 	"testing"
 
 	"github.com/deblur/deblur/batch"
+	"github.com/deblur/deblur/internal/dnnl"
 	"github.com/deblur/deblur/internal/testfiles"
 )
 
@@ -36,7 +37,11 @@ func buildCommand(t *testing.T) string {
 			return
 		}
 		builtBin = filepath.Join(dir, "deblur")
-		if out, err := exec.Command("go", "build", "-o", builtBin, ".").CombinedOutput(); err != nil {
+		args := []string{"build", "-o", builtBin}
+		if dnnl.Available() { // the same convolutions, hence the same bits, as the test binary
+			args = append(args, "-tags", "dnnl")
+		}
+		if out, err := exec.Command("go", append(args, ".")...).CombinedOutput(); err != nil {
 			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
 		}
 	})

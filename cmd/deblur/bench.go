@@ -30,7 +30,7 @@ const ratioMethod = "irls"
 // benchEstimatorFlags are the rows of the method flag table that "deblur
 // bench" takes for its SelfDeblur rows (levin and lai); -fit-seed is its
 // -seed, since mnist's -seed and -restarts mean the dataset's.
-var benchEstimatorFlags = []string{"preset", "iters", "width", "skip", "pick", "polish", "solver", "loss", "ssim-from", "tv", "lr-image", "lr-kernel", "kernel-net"}
+var benchEstimatorFlags = []string{"preset", "iters", "width", "skip", "pick", "polish", "solver", "loss", "ssim-from", "tv", "lr-image", "lr-kernel", "kernel-net", "float32"}
 
 // benchFlags are the options of "deblur bench".
 type benchFlags struct {

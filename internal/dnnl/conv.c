@@ -82,6 +82,7 @@ int dconv_new(dconv **out, int n, int cin, int h, int w, int cout, int kh, int k
 	c->threads = threads;
 	TRY(dnnl_engine_create(&c->eng, dnnl_cpu, 0));
 	TRY(dnnl_stream_create(&c->st, c->eng, dnnl_stream_default_flags));
+	TRY(dnnl_stream_create(&c->st2, c->eng, dnnl_stream_default_flags));
 	int ho = (h + 2 * pad - kh) / stride + 1, wo = (w + 2 * pad - kw) / stride + 1;
 	dnnl_dims_t sd = {n, cin, h, w}, wd = {cout, cin, kh, kw}, bd = {cout}, dd = {n, cout, ho, wo};
 	dnnl_dims_t strides = {stride, stride}, pads = {pad, pad};
@@ -112,16 +113,18 @@ int dconv_new(dconv **out, int n, int cin, int h, int w, int cout, int kh, int k
 	if (!rc) rc = dnnl_primitive_desc_create(&fpd, &fd, attr, c->eng, NULL);
 	if (!rc) rc = dnnl_convolution_backward_data_desc_init(&bdd, dnnl_convolution_direct, &r_src, &a_w, &a_dst,
 	                                                       strides, pads, pads);
-	if (!rc) rc = dnnl_primitive_desc_create(&dpd, &bdd, attr, c->eng, fpd);
 	if (!rc) rc = dnnl_convolution_backward_weights_desc_init(&bwd, dnnl_convolution_direct, &a_src, &r_w,
 	                                                          has_bias ? &c->u_b : NULL, &a_dst, strides, pads, pads);
 	if (!rc) rc = dnnl_primitive_create(&c->fwd, fpd);
-	if (!rc) rc = dnnl_primitive_create(&c->bwd_data, dpd);
 	// The weight gradient sums over the whole image; on several threads
 	// oneDNN splits that sum and the result's bits depend on the thread
 	// count, so it runs on one thread (forward and input gradient compute
-	// every output on one thread whatever the count).
+	// every output on one thread whatever the count). With more threads
+	// the input and weight gradients run side by side, one thread each.
 	omp_set_num_threads(1);
+	c->data_threads = 1;
+	if (!rc) rc = dnnl_primitive_desc_create(&dpd, &bdd, attr, c->eng, fpd);
+	if (!rc) rc = dnnl_primitive_create(&c->bwd_data, dpd);
 	if (!rc) rc = dnnl_primitive_desc_create(&wpd, &bwd, attr, c->eng, fpd);
 	if (!rc) rc = dnnl_primitive_create(&c->bwd_w, wpd);
 	// The input and weights the forward pass reorders stay in the keep
@@ -162,6 +165,7 @@ void dconv_free(dconv *c) {
 	if (c->bwd_data) dnnl_primitive_destroy(c->bwd_data);
 	if (c->bwd_w) dnnl_primitive_destroy(c->bwd_w);
 	if (c->st) dnnl_stream_destroy(c->st);
+	if (c->st2) dnnl_stream_destroy(c->st2);
 	if (c->eng) dnnl_engine_destroy(c->eng);
 	free(c);
 }
@@ -171,6 +175,7 @@ void dconv_free(dconv *c) {
 typedef struct {
 	dnnl_memory_t m[24];
 	int n;
+	dnnl_stream_t st; // the stream the call executes on
 } mems;
 
 static dnnl_memory_t mem(dconv *c, mems *ms, const dnnl_memory_desc_t *md, void *p) {
@@ -186,9 +191,9 @@ static void release(mems *ms) {
 	ms->n = 0;
 }
 
-static int reorder(dconv *c, dnnl_primitive_t r, dnnl_memory_t from, dnnl_memory_t to) {
+static int reorder(mems *ms, dnnl_primitive_t r, dnnl_memory_t from, dnnl_memory_t to) {
 	dnnl_exec_arg_t args[2] = {{DNNL_ARG_FROM, from}, {DNNL_ARG_TO, to}};
-	return (int)dnnl_primitive_execute(r, c->st, 2, args);
+	return (int)dnnl_primitive_execute(r, ms->st, 2, args);
 }
 
 // bind returns the memory a primitive reads or writes for the user array
@@ -206,7 +211,7 @@ static dnnl_memory_t bind(dconv *c, mems *ms, dconv_operand *o, const dnnl_memor
 	if (o->in && !*rc) {
 		dnnl_memory_t u = mem(c, ms, user, p);
 		if (!u) { *rc = dnnl_out_of_memory; return NULL; }
-		*rc = reorder(c, o->in, u, s);
+		*rc = reorder(ms, o->in, u, s);
 	}
 	return s;
 }
@@ -218,12 +223,12 @@ static int give(dconv *c, mems *ms, dconv_operand *o, const dnnl_memory_desc_t *
 		return 0;
 	dnnl_memory_t u = mem(c, ms, user, p);
 	if (!u) return dnnl_out_of_memory;
-	return reorder(c, o->out, s, u);
+	return reorder(ms, o->out, s, u);
 }
 
 int dconv_forward(dconv *c, float *x, float *w, float *b, float *y, char *scratch, char *keep) {
 	omp_set_num_threads(c->threads);
-	mems ms = {.n = 0};
+	mems ms = {.n = 0, .st = c->st};
 	int rc = 0;
 	dnnl_memory_t src = bind(c, &ms, &c->f_src, &c->u_src, x, scratch, keep, &rc);
 	dnnl_memory_t wts = bind(c, &ms, &c->f_w, &c->u_w, w, scratch, keep, &rc);
@@ -241,43 +246,55 @@ int dconv_forward(dconv *c, float *x, float *w, float *b, float *y, char *scratc
 	return rc;
 }
 
-int dconv_backward(dconv *c, float *x, float *w, float *dy, float *dx, float *dw, float *db,
-                   char *scratch, char *keep) {
-	omp_set_num_threads(c->threads);
-	mems ms = {.n = 0};
+// backward_data writes the input gradient dx on stream st, one thread.
+static int backward_data(dconv *c, dnnl_stream_t st, float *w, float *dy, float *dx, char *scratch, char *keep) {
+	omp_set_num_threads(c->data_threads);
+	mems ms = {.n = 0, .st = st};
 	int rc = 0;
-	int shared_ddst = dnnl_memory_desc_equal(&c->d_ddst.md, &c->w_ddst.md);
-	dnnl_memory_t ddst = NULL;
-	if (dx || shared_ddst)
-		ddst = bind(c, &ms, &c->d_ddst, &c->u_dst, dy, scratch, keep, &rc);
-	if (dx) {
-		dnnl_memory_t wts = bind(c, &ms, &c->d_w, &c->u_w, w, scratch, keep, &rc);
-		dnnl_memory_t dsrc = bind(c, &ms, &c->d_dsrc, &c->u_src, dx, scratch, keep, &rc);
-		dnnl_exec_arg_t args[4] = {{DNNL_ARG_DIFF_DST, ddst}, {DNNL_ARG_WEIGHTS, wts}, {DNNL_ARG_DIFF_SRC, dsrc}};
-		int na = 3;
-		if (c->d_pad.size)
-			args[na++] = (dnnl_exec_arg_t){DNNL_ARG_SCRATCHPAD, mem(c, &ms, &c->d_pad.md, scratch + c->d_pad.off)};
-		if (!rc) rc = dnnl_primitive_execute(c->bwd_data, c->st, na, args);
-		if (!rc) rc = give(c, &ms, &c->d_dsrc, &c->u_src, dx, dsrc);
-	}
-	if (dw && !rc) {
-		dnnl_memory_t src = bind(c, &ms, &c->w_src, &c->u_src, x, scratch, keep, &rc);
-		if (!shared_ddst)
-			ddst = bind(c, &ms, &c->w_ddst, &c->u_dst, dy, scratch, keep, &rc);
-		dnnl_memory_t dwts = bind(c, &ms, &c->w_dw, &c->u_w, dw, scratch, keep, &rc);
-		dnnl_exec_arg_t args[5] = {{DNNL_ARG_SRC, src}, {DNNL_ARG_DIFF_DST, ddst}, {DNNL_ARG_DIFF_WEIGHTS, dwts}};
-		int na = 3;
-		if (c->w_pad.size)
-			args[na++] = (dnnl_exec_arg_t){DNNL_ARG_SCRATCHPAD, mem(c, &ms, &c->w_pad.md, scratch + c->w_pad.off)};
-		if (c->has_bias)
-			args[na++] = (dnnl_exec_arg_t){DNNL_ARG_DIFF_BIAS, mem(c, &ms, &c->u_b, db)};
-		omp_set_num_threads(1);
-		if (!rc) rc = dnnl_primitive_execute(c->bwd_w, c->st, na, args);
-		if (!rc) rc = give(c, &ms, &c->w_dw, &c->u_w, dw, dwts);
-	}
-	if (!rc) rc = dnnl_stream_wait(c->st);
+	dnnl_memory_t ddst = bind(c, &ms, &c->d_ddst, &c->u_dst, dy, scratch, keep, &rc);
+	dnnl_memory_t wts = bind(c, &ms, &c->d_w, &c->u_w, w, scratch, keep, &rc);
+	dnnl_memory_t dsrc = bind(c, &ms, &c->d_dsrc, &c->u_src, dx, scratch, keep, &rc);
+	dnnl_exec_arg_t args[4] = {{DNNL_ARG_DIFF_DST, ddst}, {DNNL_ARG_WEIGHTS, wts}, {DNNL_ARG_DIFF_SRC, dsrc}};
+	int na = 3;
+	if (c->d_pad.size)
+		args[na++] = (dnnl_exec_arg_t){DNNL_ARG_SCRATCHPAD, mem(c, &ms, &c->d_pad.md, scratch + c->d_pad.off)};
+	if (!rc) rc = dnnl_primitive_execute(c->bwd_data, st, na, args);
+	if (!rc) rc = give(c, &ms, &c->d_dsrc, &c->u_src, dx, dsrc);
+	if (!rc) rc = dnnl_stream_wait(st);
 	release(&ms);
 	return rc;
+}
+
+// backward_weights writes the weight and bias gradients on stream st, one
+// thread. Its operands have their own scratch slots, so it may run at the
+// same time as backward_data.
+static int backward_weights(dconv *c, dnnl_stream_t st, float *x, float *dy, float *dw, float *db, char *scratch,
+                            char *keep) {
+	omp_set_num_threads(1);
+	mems ms = {.n = 0, .st = st};
+	int rc = 0;
+	dnnl_memory_t src = bind(c, &ms, &c->w_src, &c->u_src, x, scratch, keep, &rc);
+	dnnl_memory_t ddst = bind(c, &ms, &c->w_ddst, &c->u_dst, dy, scratch, keep, &rc);
+	dnnl_memory_t dwts = bind(c, &ms, &c->w_dw, &c->u_w, dw, scratch, keep, &rc);
+	dnnl_exec_arg_t args[5] = {{DNNL_ARG_SRC, src}, {DNNL_ARG_DIFF_DST, ddst}, {DNNL_ARG_DIFF_WEIGHTS, dwts}};
+	int na = 3;
+	if (c->w_pad.size)
+		args[na++] = (dnnl_exec_arg_t){DNNL_ARG_SCRATCHPAD, mem(c, &ms, &c->w_pad.md, scratch + c->w_pad.off)};
+	if (c->has_bias)
+		args[na++] = (dnnl_exec_arg_t){DNNL_ARG_DIFF_BIAS, mem(c, &ms, &c->u_b, db)};
+	if (!rc) rc = dnnl_primitive_execute(c->bwd_w, st, na, args);
+	if (!rc) rc = give(c, &ms, &c->w_dw, &c->u_w, dw, dwts);
+	if (!rc) rc = dnnl_stream_wait(st);
+	release(&ms);
+	return rc;
+}
+
+int dconv_backward_data(dconv *c, float *w, float *dy, float *dx, char *scratch, char *keep) {
+	return backward_data(c, c->st, w, dy, dx, scratch, keep);
+}
+
+int dconv_backward_weights(dconv *c, float *x, float *dy, float *dw, float *db, char *scratch, char *keep) {
+	return backward_weights(c, c->st2, x, dy, dw, db, scratch, keep);
 }
 
 const char *dconv_impl(dconv *c) {

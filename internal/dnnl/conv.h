@@ -18,8 +18,8 @@ typedef struct {
 
 typedef struct {
 	dnnl_engine_t eng;
-	dnnl_stream_t st;
-	int has_bias, threads;
+	dnnl_stream_t st, st2; // st2: the weight gradient's, beside the input gradient's
+	int has_bias, threads, data_threads;
 	dnnl_memory_desc_t u_src, u_w, u_b, u_dst;
 	dnnl_primitive_t fwd, bwd_data, bwd_w;
 	dconv_operand f_src, f_w, f_dst, f_pad;        // forward; f_pad: its scratchpad
@@ -33,6 +33,6 @@ int dconv_new(dconv **out, int n, int cin, int h, int w, int cout, int kh, int k
               int stride, int pad, int has_bias, int bf16, int threads);
 void dconv_free(dconv *c);
 int dconv_forward(dconv *c, float *x, float *w, float *b, float *y, char *scratch, char *keep);
-int dconv_backward(dconv *c, float *x, float *w, float *dy,
-                   float *dx, float *dw, float *db, char *scratch, char *keep);
+int dconv_backward_data(dconv *c, float *w, float *dy, float *dx, char *scratch, char *keep);
+int dconv_backward_weights(dconv *c, float *x, float *dy, float *dw, float *db, char *scratch, char *keep);
 const char *dconv_impl(dconv *c);

@@ -12,6 +12,7 @@ import "C"
 import (
 	"fmt"
 	"runtime"
+	"sync"
 	"unsafe"
 )
 
@@ -60,8 +61,9 @@ func FastBF16() bool {
 // not be used by two goroutines at once; two Convs of one shape may run
 // concurrently.
 type Conv struct {
-	c    *C.dconv
-	bias bool
+	c       *C.dconv
+	bias    bool
+	threads int
 }
 
 // NewConv plans a convolution of an n x cin x h x w input by cout x cin x
@@ -79,7 +81,7 @@ func NewConv(n, cin, h, w, cout, kh, kw, stride, pad, threads int, bias, bf16 bo
 		return nil, fmt.Errorf("onednn: convolution %dx%dx%dx%d by %dx%dx%dx%d stride %d pad %d: status %d",
 			n, cin, h, w, cout, cin, kh, kw, stride, pad, int(rc))
 	}
-	cv := &Conv{c: c, bias: bias}
+	cv := &Conv{c: c, bias: bias, threads: max(threads, 1)}
 	runtime.AddCleanup(cv, func(c *C.dconv) { C.dconv_free(c) }, c)
 	return cv, nil
 }
@@ -131,11 +133,30 @@ func (cv *Conv) Forward(x, w, b, y, scratch, keep []float32) {
 // of the bias (db, when planned with a bias) for the output gradient dy,
 // overwriting them. dx or dw nil skips that product; db is needed with dw
 // when the plan has a bias. keep is the forward pass's for this x and w.
+// Each product runs on one thread (the weight gradient's sum would
+// otherwise depend on the thread count); planned for two threads or more,
+// the two run side by side.
 func (cv *Conv) Backward(x, w, dy, dx, dw, db, scratch, keep []float32) {
-	rc := C.dconv_backward(cv.c, ptr(x), ptr(w), ptr(dy), ptr(dx), ptr(dw), ptr(db),
-		scratchPtr(scratch), scratchPtr(keep))
+	var rcData, rcWeights C.int
+	weights := func() {
+		rcWeights = C.dconv_backward_weights(cv.c, ptr(x), ptr(dy), ptr(dw), ptr(db), scratchPtr(scratch), scratchPtr(keep))
+	}
+	switch {
+	case dx != nil && dw != nil && cv.threads > 1:
+		var wg sync.WaitGroup
+		wg.Go(weights)
+		rcData = C.dconv_backward_data(cv.c, ptr(w), ptr(dy), ptr(dx), scratchPtr(scratch), scratchPtr(keep))
+		wg.Wait()
+	default:
+		if dx != nil {
+			rcData = C.dconv_backward_data(cv.c, ptr(w), ptr(dy), ptr(dx), scratchPtr(scratch), scratchPtr(keep))
+		}
+		if dw != nil {
+			weights()
+		}
+	}
 	runtime.KeepAlive(cv)
-	if rc != 0 {
-		panic(fmt.Sprintf("onednn: convolution backward: status %d", int(rc)))
+	if rcData != 0 || rcWeights != 0 {
+		panic(fmt.Sprintf("onednn: convolution backward: status %d, %d", int(rcData), int(rcWeights)))
 	}
 }
