@@ -76,7 +76,7 @@ var methodFlagTable = []flagSpec{
 		fs.IntVar(&f.scale, n, 0, "estimate the kernel on the image shrunk by the integer factor `F` (1: full size; 0: chosen, so that kernels over 31 px are estimated at 31 px or less)")
 	}},
 	{"preset", selfOnly, func(fs *flag.FlagSet, f *methodFlags, n string) {
-		fs.StringVar(&f.preset, n, "default", "settings `PRESET`: default (two fits of 400 iterations; about a minute at 255x255 on 2 cores), fast (one fit of 600) or paper (the published configuration, hours on a CPU)")
+		fs.StringVar(&f.preset, n, "default", "settings `PRESET`: default (two fits of 400 iterations; about 40 s at 255x255 on 2 cores), fast (one fit of 600) or paper (the published configuration, hours on a CPU)")
 	}},
 	{"iters", nil, func(fs *flag.FlagSet, f *methodFlags, n string) {
 		fs.IntVar(&f.iters, n, 0, "iterations `N` per fit, the schedule scaled (0: the preset's; l0: per pyramid level, 5; deep-deblur 6000 and deep-deblur-slack 10000 steps, cut short when fewer)")
