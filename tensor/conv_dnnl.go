@@ -72,20 +72,12 @@ func convDNNL(tp *Tape, cv *dnnl.Conv, x, w, b *Tensor, stride, pad int) *Tensor
 		}
 		tp.addGrad(x, dx, addX)
 		tp.addGrad(w, dw, addW)
-		if addB {
-			tp.addGrad(b, db, true)
-		}
+		tp.addGrad(b, db, addB)
 		if gb := tp.grad(b); gb != nil && dw == nil {
 			// Only the bias needs a gradient: its sums over the output.
 			hw := ho * wo
 			for s := 0; s < n; s++ {
-				for o := range cout {
-					sum := float32(0)
-					for _, v := range out.Grad[(s*cout+o)*hw : (s*cout+o+1)*hw] {
-						sum += v
-					}
-					gb[o] += sum
-				}
+				sumRows(gb, out.Grad[s*cout*hw:(s+1)*cout*hw], hw)
 			}
 		}
 	})

@@ -226,75 +226,60 @@ static int give(dconv *c, mems *ms, dconv_operand *o, const dnnl_memory_desc_t *
 	return reorder(ms, o->out, s, u);
 }
 
+// operand_arg is one operand of a primitive's call: its execution argument,
+// its slot, and the caller's array in the user layout.
+typedef struct {
+	int arg;
+	dconv_operand *o;
+	const dnnl_memory_desc_t *user;
+	void *p;
+} operand_arg;
+
+// run executes prim on stream st with threads threads: ops[0] and ops[1]
+// are its inputs, ops[2] its result (given back to the caller's array),
+// pad its scratchpad slot, and with a bias plan bias_arg (0: none) binds
+// the caller's bias array b.
+static int run(dconv *c, dnnl_stream_t st, int threads, dnnl_primitive_t prim, operand_arg ops[3],
+               dconv_operand *pad, int bias_arg, float *b, char *scratch, char *keep) {
+	omp_set_num_threads(threads);
+	mems ms = {.n = 0, .st = st};
+	int rc = 0;
+	dnnl_exec_arg_t args[5];
+	int na = 0;
+	for (int i = 0; i < 3; i++)
+		args[na++] = (dnnl_exec_arg_t){ops[i].arg, bind(c, &ms, ops[i].o, ops[i].user, ops[i].p, scratch, keep, &rc)};
+	if (pad->size)
+		args[na++] = (dnnl_exec_arg_t){DNNL_ARG_SCRATCHPAD, mem(c, &ms, &pad->md, scratch + pad->off)};
+	if (c->has_bias && bias_arg)
+		args[na++] = (dnnl_exec_arg_t){bias_arg, mem(c, &ms, &c->u_b, b)};
+	for (int i = 3; i < na; i++)
+		if (!args[i].memory) rc = dnnl_out_of_memory;
+	if (!rc) rc = dnnl_primitive_execute(prim, st, na, args);
+	if (!rc) rc = give(c, &ms, ops[2].o, ops[2].user, ops[2].p, args[2].memory);
+	if (!rc) rc = dnnl_stream_wait(st);
+	release(&ms);
+	return rc;
+}
+
 int dconv_forward(dconv *c, float *x, float *w, float *b, float *y, char *scratch, char *keep) {
-	omp_set_num_threads(c->threads);
-	mems ms = {.n = 0, .st = c->st};
-	int rc = 0;
-	dnnl_memory_t src = bind(c, &ms, &c->f_src, &c->u_src, x, scratch, keep, &rc);
-	dnnl_memory_t wts = bind(c, &ms, &c->f_w, &c->u_w, w, scratch, keep, &rc);
-	dnnl_memory_t dst = bind(c, &ms, &c->f_dst, &c->u_dst, y, scratch, keep, &rc);
-	dnnl_exec_arg_t args[5] = {{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, wts}, {DNNL_ARG_DST, dst}};
-	int na = 3;
-	if (c->f_pad.size)
-		args[na++] = (dnnl_exec_arg_t){DNNL_ARG_SCRATCHPAD, mem(c, &ms, &c->f_pad.md, scratch + c->f_pad.off)};
-	if (c->has_bias)
-		args[na++] = (dnnl_exec_arg_t){DNNL_ARG_BIAS, mem(c, &ms, &c->u_b, b)};
-	if (!rc) rc = dnnl_primitive_execute(c->fwd, c->st, na, args);
-	if (!rc) rc = give(c, &ms, &c->f_dst, &c->u_dst, y, dst);
-	if (!rc) rc = dnnl_stream_wait(c->st);
-	release(&ms);
-	return rc;
+	operand_arg ops[3] = {{DNNL_ARG_SRC, &c->f_src, &c->u_src, x}, {DNNL_ARG_WEIGHTS, &c->f_w, &c->u_w, w},
+	                      {DNNL_ARG_DST, &c->f_dst, &c->u_dst, y}};
+	return run(c, c->st, c->threads, c->fwd, ops, &c->f_pad, DNNL_ARG_BIAS, b, scratch, keep);
 }
 
-// backward_data writes the input gradient dx on stream st, one thread.
-static int backward_data(dconv *c, dnnl_stream_t st, float *w, float *dy, float *dx, char *scratch, char *keep) {
-	omp_set_num_threads(c->data_threads);
-	mems ms = {.n = 0, .st = st};
-	int rc = 0;
-	dnnl_memory_t ddst = bind(c, &ms, &c->d_ddst, &c->u_dst, dy, scratch, keep, &rc);
-	dnnl_memory_t wts = bind(c, &ms, &c->d_w, &c->u_w, w, scratch, keep, &rc);
-	dnnl_memory_t dsrc = bind(c, &ms, &c->d_dsrc, &c->u_src, dx, scratch, keep, &rc);
-	dnnl_exec_arg_t args[4] = {{DNNL_ARG_DIFF_DST, ddst}, {DNNL_ARG_WEIGHTS, wts}, {DNNL_ARG_DIFF_SRC, dsrc}};
-	int na = 3;
-	if (c->d_pad.size)
-		args[na++] = (dnnl_exec_arg_t){DNNL_ARG_SCRATCHPAD, mem(c, &ms, &c->d_pad.md, scratch + c->d_pad.off)};
-	if (!rc) rc = dnnl_primitive_execute(c->bwd_data, st, na, args);
-	if (!rc) rc = give(c, &ms, &c->d_dsrc, &c->u_src, dx, dsrc);
-	if (!rc) rc = dnnl_stream_wait(st);
-	release(&ms);
-	return rc;
-}
-
-// backward_weights writes the weight and bias gradients on stream st, one
-// thread. Its operands have their own scratch slots, so it may run at the
-// same time as backward_data.
-static int backward_weights(dconv *c, dnnl_stream_t st, float *x, float *dy, float *dw, float *db, char *scratch,
-                            char *keep) {
-	omp_set_num_threads(1);
-	mems ms = {.n = 0, .st = st};
-	int rc = 0;
-	dnnl_memory_t src = bind(c, &ms, &c->w_src, &c->u_src, x, scratch, keep, &rc);
-	dnnl_memory_t ddst = bind(c, &ms, &c->w_ddst, &c->u_dst, dy, scratch, keep, &rc);
-	dnnl_memory_t dwts = bind(c, &ms, &c->w_dw, &c->u_w, dw, scratch, keep, &rc);
-	dnnl_exec_arg_t args[5] = {{DNNL_ARG_SRC, src}, {DNNL_ARG_DIFF_DST, ddst}, {DNNL_ARG_DIFF_WEIGHTS, dwts}};
-	int na = 3;
-	if (c->w_pad.size)
-		args[na++] = (dnnl_exec_arg_t){DNNL_ARG_SCRATCHPAD, mem(c, &ms, &c->w_pad.md, scratch + c->w_pad.off)};
-	if (c->has_bias)
-		args[na++] = (dnnl_exec_arg_t){DNNL_ARG_DIFF_BIAS, mem(c, &ms, &c->u_b, db)};
-	if (!rc) rc = dnnl_primitive_execute(c->bwd_w, st, na, args);
-	if (!rc) rc = give(c, &ms, &c->w_dw, &c->u_w, dw, dwts);
-	if (!rc) rc = dnnl_stream_wait(st);
-	release(&ms);
-	return rc;
-}
-
+// The input gradient runs on the plan's first stream, the weight gradient
+// (with the bias's) on its second, one thread each: its operands have their
+// own scratch slots, so the two may run at the same time.
 int dconv_backward_data(dconv *c, float *w, float *dy, float *dx, char *scratch, char *keep) {
-	return backward_data(c, c->st, w, dy, dx, scratch, keep);
+	operand_arg ops[3] = {{DNNL_ARG_DIFF_DST, &c->d_ddst, &c->u_dst, dy}, {DNNL_ARG_WEIGHTS, &c->d_w, &c->u_w, w},
+	                      {DNNL_ARG_DIFF_SRC, &c->d_dsrc, &c->u_src, dx}};
+	return run(c, c->st, c->data_threads, c->bwd_data, ops, &c->d_pad, 0, NULL, scratch, keep);
 }
 
 int dconv_backward_weights(dconv *c, float *x, float *dy, float *dw, float *db, char *scratch, char *keep) {
-	return backward_weights(c, c->st2, x, dy, dw, db, scratch, keep);
+	operand_arg ops[3] = {{DNNL_ARG_SRC, &c->w_src, &c->u_src, x}, {DNNL_ARG_DIFF_DST, &c->w_ddst, &c->u_dst, dy},
+	                      {DNNL_ARG_DIFF_WEIGHTS, &c->w_dw, &c->u_w, dw}};
+	return run(c, c->st2, 1, c->bwd_w, ops, &c->w_pad, DNNL_ARG_DIFF_BIAS, db, scratch, keep);
 }
 
 const char *dconv_impl(dconv *c) {
