@@ -17,11 +17,7 @@ const Version = "0.1.0-dev"
 // gonum in a pure-Go build), the convolutions' (oneDNN in a build with the
 // dnnl tag) and the build of the element-wise loops.
 func Backend() string {
-	conv := "on the gemm backend"
-	if dnnl.Available() {
-		conv = dnnl.Version() + " (1x1 kernels on the gemm backend)"
-	}
-	return blas.Backend() + "; convolutions: " + conv + "; element-wise loops: " + vec.Backend()
+	return blas.Backend() + "; convolutions: " + dnnl.Convolutions() + "; element-wise loops: " + vec.Backend()
 }
 
 // Report is the JSON report of a run, as the command writes it next to the

@@ -38,7 +38,7 @@ func benchIteration(b *testing.B, gx SkipConfig, ssim bool, threads int) {
 		b.Fatal(err)
 	}
 	p.step(0, 1, ssim, 0) // warm the tape's buffer pool
-	b.Logf("backend: %s; convolutions: %s", blas.Backend(), convBackend())
+	b.Logf("backend: %s; convolutions: %s", blas.Backend(), dnnl.Convolutions())
 	b.ResetTimer()
 	for b.Loop() {
 		p.step(1, 1, ssim, 0)
@@ -52,14 +52,6 @@ func benchIteration(b *testing.B, gx SkipConfig, ssim bool, threads int) {
 // width 128, 1 - SSIM loss) at Levin size; scripts/compare-pytorch times
 // the same step in PyTorch beside it.
 func BenchmarkPaperIteration(b *testing.B) { benchIteration(b, PaperSkip(), true, 0) }
-
-// convBackend names what runs the convolutions.
-func convBackend() string {
-	if dnnl.Available() {
-		return dnnl.Version()
-	}
-	return "the gemm backend"
-}
 
 // BenchmarkWidth64Iteration and BenchmarkWidth32Iteration are the narrower
 // Gx of the design notes (the width-32 one also in scripts/compare-pytorch).

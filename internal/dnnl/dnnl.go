@@ -26,6 +26,11 @@ func Version() string {
 	return fmt.Sprintf("oneDNN %d.%d.%d, %s", v.major, v.minor, v.patch, isaName())
 }
 
+// Convolutions says what runs the convolutions in this build: oneDNN,
+// its version and instruction set (1x1 kernels stay on the matrix-product
+// backend).
+func Convolutions() string { return Version() + " (1x1 kernels on the gemm backend)" }
+
 // isaName names the widest instruction set oneDNN dispatches to here.
 func isaName() string {
 	switch isa := C.dnnl_get_effective_cpu_isa(); isa {

@@ -11,6 +11,10 @@ func Available() bool { return false }
 // Version is empty in a build without oneDNN.
 func Version() string { return "" }
 
+// Convolutions says what runs the convolutions in this build: the
+// matrix-product backend.
+func Convolutions() string { return "on the gemm backend" }
+
 // FastBF16 is false in a build without oneDNN.
 func FastBF16() bool { return false }
 
