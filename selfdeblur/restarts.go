@@ -6,6 +6,7 @@ import (
 	"math"
 	"runtime"
 	"sync"
+	"sync/atomic"
 
 	"github.com/deblur/deblur/blind"
 	"github.com/deblur/deblur/plane"
@@ -38,6 +39,8 @@ func runRestarts(ctx context.Context, y *plane.Plane, s Settings) (*Result, erro
 	results := make([]*Result, n)
 	errs := make([]error, n)
 	slots := make(chan struct{}, conc)
+	share := &threadShare{budget: conc * threads, min: threads}
+	share.left.Store(int32(n))
 	var wg sync.WaitGroup
 	for i := range n {
 		si := s
@@ -45,6 +48,7 @@ func runRestarts(ctx context.Context, y *plane.Plane, s Settings) (*Result, erro
 		si.RestartKernelSizes = nil
 		si.Seed = s.Seed + uint64(i)
 		si.Threads = threads
+		si.share = share
 		if len(s.RestartKernelSizes) > 0 {
 			si.KernelSize = s.RestartKernelSizes[i]
 		}
@@ -54,11 +58,26 @@ func runRestarts(ctx context.Context, y *plane.Plane, s Settings) (*Result, erro
 		slots <- struct{}{}
 		wg.Go(func() {
 			defer func() { <-slots }()
+			defer share.left.Add(-1)
 			results[i], errs[i] = Run(ctx, y, si)
 		})
 	}
 	wg.Wait()
 	return choose(results, errs, s)
+}
+
+// threadShare lets the fits of one runRestarts call use the threads of
+// those that have ended: each fit's products get budget / (fits not yet
+// ended) threads, never fewer than min. The thread count changes a step's
+// time, never its result (tensor.Tape.Threads).
+type threadShare struct {
+	budget, min int
+	left        atomic.Int32 // fits not yet ended, waiting ones included
+}
+
+// threads returns the thread count for a fit's next step.
+func (t *threadShare) threads() int {
+	return max(t.min, t.budget/max(int(t.left.Load()), 1))
 }
 
 // sharpestObjectiveSlack bounds PickSharpest to the fits whose final

@@ -95,6 +95,9 @@ func Run(ctx context.Context, y *plane.Plane, s Settings) (*Result, error) {
 			break
 		}
 		useSSIM := s.Loss == LossMSEThenSSIM && it >= s.SSIMFrom
+		if s.share != nil {
+			p.tp.Threads = s.share.threads()
+		}
 		loss := p.step(it, sched.Factor(it), useSSIM, float32(tvWeight))
 		if math.IsNaN(loss) || math.IsInf(loss, 0) {
 			runErr = fmt.Errorf("selfdeblur: %w (loss not finite) at iteration %d", blind.ErrDiverged, it+1)

@@ -99,10 +99,12 @@ type Settings struct {
 	// Concurrency is how many restart fits run at once; 0 means as many
 	// as GOMAXPROCS allows, at most Restarts. Threads is how many
 	// goroutines each fit's matrix products use; 0 means GOMAXPROCS shared
-	// among the concurrent fits. Neither changes the result: two fits on
-	// two cores, one thread each, is the Default preset's use of a 2-core
-	// machine (0.17 s per step of both at Levin size, against 0.22 s for
-	// the fits in turn with two threads each).
+	// among the concurrent fits. Concurrency x Threads is the restarts'
+	// budget: once fewer fits than Concurrency are left (the others ended
+	// and none waits), those left share it. Neither changes the result:
+	// two fits on two cores, one thread each, is the Default preset's use
+	// of a 2-core machine (0.17 s per step of both at Levin size, against
+	// 0.22 s for the fits in turn with two threads each).
 	Concurrency int `json:"-"`
 	Threads     int `json:"-"`
 	// BF16 lets the networks' convolutions run in bfloat16 where that is
@@ -117,6 +119,10 @@ type Settings struct {
 
 	Recorder    progress.Recorder `json:"-"` // receives progress; may be nil
 	ReportEvery int               `json:"-"` // iterations between progress reports (default 10)
+
+	// share, set by runRestarts on each fit, hands the threads of fits
+	// that have ended to those still running.
+	share *threadShare
 }
 
 // Paper returns the specification's settings for a K x K kernel: the

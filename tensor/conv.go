@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/deblur/deblur/internal/blas"
+	"github.com/deblur/deblur/internal/vec"
 )
 
 // Conv2D is PyTorch's conv2d: x is N x Cin x H x W, w is Cout x Cin x KH x KW,
@@ -112,6 +113,10 @@ func convShifted(tp *Tape, x, w, b *Tensor) *Tensor {
 				bias := float32(0)
 				if b != nil {
 					bias = b.Data[o]
+				}
+				if inPlace {
+					vec.AddBias(ys[o*ho*wo:(o+1)*ho*wo], bias)
+					continue
 				}
 				for y := 0; y < ho; y++ {
 					src := grid[o*gridLen+y*wd : o*gridLen+y*wd+wo]

@@ -18,5 +18,11 @@ func adam(p, m, v, g []float32, b1, b2, step, inv, eps float32) {
 	adamGo(p, m, v, g, b1, b2, step, inv, eps)
 }
 
+func upsample2x(dst, src, rows []float32, h, w int) { upsample2xGo(dst, src, rows, h, w) }
+
+func upsample2xAdjointAdd(dst, g, t []float32, h, w int) { upsample2xAdjointAddGo(dst, g, t, h, w) }
+
+func addBias(v []float32, b float32) { addBiasGo(v, b) }
+
 // Backend names the implementation: "go".
 func Backend() string { return "go" }

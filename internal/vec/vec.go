@@ -1,6 +1,7 @@
 // Package vec holds the element-wise loops that dominate the non-GEMM part
 // of a SelfDeblur iteration: the batch-norm statistics, the fused affine and
-// LeakyReLU pass, and the two passes of its gradient.
+// LeakyReLU pass and the two passes of its gradient, bilinear upsampling and
+// its adjoint, bias additions and Adam.
 //
 // A cgo build runs them as C compiled for the host's widest vector unit
 // (AVX-512, AVX2 or the baseline, chosen when the program starts); a pure-Go
@@ -46,4 +47,30 @@ func LeakyGradApply(dst, x, y, g []float32, a, lf, md, mu, k float32) {
 func Adam(p, m, v, g []float32, b1, b2, step, inv, eps float32) {
 	_, _, _ = m[:len(p)], v[:len(p)], g[:len(p)]
 	adam(p, m, v, g, b1, b2, step, inv, eps)
+}
+
+// AddBias adds b to every element of v.
+func AddBias(v []float32, b float32) { addBias(v, b) }
+
+// Upsample2x writes into dst (2h x 2w) the h x w plane src upsampled by two
+// in each direction with bilinear weights (PyTorch's align_corners=false:
+// outputs at 1/4 and 3/4 between inputs, edges repeated). rows (h x 2w) is
+// scratch. The C and Go loops agree bit for bit.
+func Upsample2x(dst, src, rows []float32, h, w int) {
+	if h < 1 || w < 1 {
+		return
+	}
+	_, _, _ = dst[:4*h*w], src[:h*w], rows[:2*h*w]
+	upsample2x(dst, src, rows, h, w)
+}
+
+// Upsample2xAdjointAdd adds to dst (h x w) the adjoint of Upsample2x
+// applied to g (2h x 2w): each input gathers the weights it gave. t (2w
+// values) is scratch. The C and Go loops agree bit for bit.
+func Upsample2xAdjointAdd(dst, g, t []float32, h, w int) {
+	if h < 1 || w < 1 {
+		return
+	}
+	_, _, _ = dst[:h*w], g[:4*h*w], t[:2*w]
+	upsample2xAdjointAdd(dst, g, t, h, w)
 }
