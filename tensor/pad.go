@@ -1,6 +1,10 @@
 package tensor
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/deblur/deblur/internal/vec"
+)
 
 // ZeroPad2D pads the last two dimensions of x (N x C x H x W) with zeros:
 // left/right columns and top/bottom rows.
@@ -78,9 +82,7 @@ func pad2D(tp *Tape, x *Tensor, left, right, top, bottom int, reflect bool) *Ten
 						continue
 					}
 					grow, drow := g[y*wo:(y+1)*wo], dst[sy*w:(sy+1)*w]
-					for i, v := range grow[left : left+w] { // the unpadded columns
-						drow[i] += v
-					}
+					vec.Accumulate(drow, grow[left:left+w]) // the unpadded columns
 					for xx, sx := range srcCol[:left] {
 						if sx >= 0 {
 							drow[sx] += grow[xx]

@@ -3,6 +3,8 @@ package tensor
 import (
 	"fmt"
 	"math"
+
+	"github.com/deblur/deblur/internal/vec"
 )
 
 // SSIM constants of pytorch_ssim (as used by SelfDeblur): an 11-tap
@@ -196,13 +198,11 @@ func SSIMLoss(tp *Tape, a, b *Tensor) *Tensor {
 // row held in pad[5:5+W]; pad[:5] and pad[5+W:] must be zero (zero
 // padding). The window is symmetric, so mirrored taps share a product.
 func ssimHBlur(dst, pad []float32) {
-	g := &ssimWindow
-	for x := range dst {
-		s := pad[x : x+ssimTaps : x+ssimTaps]
-		dst[x] = g[0]*(s[0]+s[10]) + g[1]*(s[1]+s[9]) + g[2]*(s[2]+s[8]) + g[3]*(s[3]+s[7]) +
-			g[4]*(s[4]+s[6]) + g[5]*s[5]
-	}
+	vec.Sym11(dst, pad, 1, &ssimHalf)
 }
+
+// ssimHalf is the first half of ssimWindow, its centre included.
+var ssimHalf = [6]float32(ssimWindow[:6])
 
 // ssimVBlur writes into dst (length W) row y of the 11-tap window applied
 // down the columns of plane (H x W), rows outside the plane counting as
@@ -210,16 +210,7 @@ func ssimHBlur(dst, pad []float32) {
 func ssimVBlur(dst, plane []float32, y, h, w int) {
 	if y >= ssimRadius && y+ssimRadius < h {
 		// Interior row: all 11 source rows exist; one pass over dst.
-		g := &ssimWindow
-		base := (y - ssimRadius) * w
-		n := len(dst)
-		r0, r1, r2, r3, r4 := plane[base:][:n], plane[base+w:][:n], plane[base+2*w:][:n], plane[base+3*w:][:n], plane[base+4*w:][:n]
-		r5 := plane[base+5*w:][:n]
-		r6, r7, r8, r9, r10 := plane[base+6*w:][:n], plane[base+7*w:][:n], plane[base+8*w:][:n], plane[base+9*w:][:n], plane[base+10*w:][:n]
-		for x := range dst {
-			dst[x] = g[0]*(r0[x]+r10[x]) + g[1]*(r1[x]+r9[x]) + g[2]*(r2[x]+r8[x]) + g[3]*(r3[x]+r7[x]) +
-				g[4]*(r4[x]+r6[x]) + g[5]*r5[x]
-		}
+		vec.Sym11(dst, plane[(y-ssimRadius)*w:], w, &ssimHalf)
 		return
 	}
 	clear(dst)

@@ -229,6 +229,26 @@ VEC_CLONES static void vec_add_bias(float *v, ptrdiff_t n, float b) {
 }
 
 
+VEC_CLONES static void vec_accumulate(float *restrict dst, const float *restrict src, ptrdiff_t n) {
+#pragma omp simd
+	for (ptrdiff_t i = 0; i < n; i++) {
+		dst[i] += src[i];
+	}
+}
+
+VEC_CLONES static void vec_sym11_rows(float *restrict dst, const float *src, ptrdiff_t n, ptrdiff_t stride,
+		const float *g) {
+	const float g0 = g[0], g1 = g[1], g2 = g[2], g3 = g[3], g4 = g[4], g5 = g[5];
+	const float *r0 = src, *r1 = src + stride, *r2 = src + 2 * stride, *r3 = src + 3 * stride,
+		*r4 = src + 4 * stride, *r5 = src + 5 * stride, *r6 = src + 6 * stride, *r7 = src + 7 * stride,
+		*r8 = src + 8 * stride, *r9 = src + 9 * stride, *r10 = src + 10 * stride;
+#pragma omp simd
+	for (ptrdiff_t i = 0; i < n; i++) {
+		dst[i] = g0 * (r0[i] + r10[i]) + g1 * (r1[i] + r9[i]) + g2 * (r2[i] + r8[i]) + g3 * (r3[i] + r7[i]) +
+			g4 * (r4[i] + r6[i]) + g5 * r5[i];
+	}
+}
+
 static const char *vec_backend(void) {
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 	__builtin_cpu_init();
@@ -297,6 +317,20 @@ func addBias(v []float32, b float32) {
 		return
 	}
 	C.vec_add_bias(fp(v), C.ptrdiff_t(len(v)), C.float(b))
+}
+
+func accumulate(dst, src []float32) {
+	if len(dst) == 0 {
+		return
+	}
+	C.vec_accumulate(fp(dst), fp(src), C.ptrdiff_t(len(dst)))
+}
+
+func sym11(dst, src []float32, stride int, g *[6]float32) {
+	if len(dst) == 0 {
+		return
+	}
+	C.vec_sym11_rows(fp(dst), fp(src), C.ptrdiff_t(len(dst)), C.ptrdiff_t(stride), fp(g[:]))
 }
 
 // Backend names the implementation: "c" and the vector extension the

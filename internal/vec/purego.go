@@ -24,5 +24,9 @@ func upsample2xAdjointAdd(dst, g, t []float32, h, w int) { upsample2xAdjointAddG
 
 func addBias(v []float32, b float32) { addBiasGo(v, b) }
 
+func accumulate(dst, src []float32) { accumulateGo(dst, src) }
+
+func sym11(dst, src []float32, stride int, g *[6]float32) { sym11Go(dst, src, stride, g) }
+
 // Backend names the implementation: "go".
 func Backend() string { return "go" }

@@ -52,6 +52,26 @@ func Adam(p, m, v, g []float32, b1, b2, step, inv, eps float32) {
 // AddBias adds b to every element of v.
 func AddBias(v []float32, b float32) { addBias(v, b) }
 
+// Accumulate adds src[i] to dst[i] for i < len(dst).
+func Accumulate(dst, src []float32) {
+	_ = src[:len(dst)]
+	accumulate(dst, src)
+}
+
+// Sym11 applies a symmetric 11-tap filter across 11 sequences: dst[i] =
+// g0 (s0[i] + s10[i]) + g1 (s1[i] + s9[i]) + ... + g4 (s4[i] + s6[i]) +
+// g5 s5[i], summed in that order, where sequence t starts at src[t*stride].
+// With stride 1 it filters along a row (dst[i] from src[i : i+11]); with
+// the row length as stride, down the columns of 11 rows. The C and Go loops
+// agree bit for bit.
+func Sym11(dst, src []float32, stride int, g *[6]float32) {
+	if len(dst) == 0 {
+		return
+	}
+	_ = src[:len(dst)+10*stride]
+	sym11(dst, src, stride, g)
+}
+
 // Upsample2x writes into dst (2h x 2w) the h x w plane src upsampled by two
 // in each direction with bilinear weights (PyTorch's align_corners=false:
 // outputs at 1/4 and 3/4 between inputs, edges repeated). rows (h x 2w) is

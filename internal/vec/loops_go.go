@@ -1,8 +1,9 @@
 package vec
 
 // The Go loops of the bilinear 2x upsampling (PyTorch's align_corners=false)
-// and of its adjoint; the C loops compute the same float32 operations in the
-// same order, so the two agree bit for bit.
+// and its adjoint, the bias addition and the symmetric 11-tap filter; the C
+// loops compute the same float32 operations in the same order, so the two
+// agree bit for bit.
 
 func upsample2xGo(dst, src, rows []float32, h, w int) {
 	wo := 2 * w
@@ -93,5 +94,20 @@ func upsampleRowAdjointAddGo(dst, g []float32) {
 func addBiasGo(v []float32, b float32) {
 	for i := range v {
 		v[i] += b
+	}
+}
+
+func sym11Go(dst, src []float32, stride int, g *[6]float32) {
+	for i := range dst {
+		dst[i] = g[0]*(src[i]+src[i+10*stride]) + g[1]*(src[i+stride]+src[i+9*stride]) +
+			g[2]*(src[i+2*stride]+src[i+8*stride]) + g[3]*(src[i+3*stride]+src[i+7*stride]) +
+			g[4]*(src[i+4*stride]+src[i+6*stride]) + g[5]*src[i+5*stride]
+	}
+}
+
+func accumulateGo(dst, src []float32) {
+	src = src[:len(dst)]
+	for i, v := range src {
+		dst[i] += v
 	}
 }

@@ -57,7 +57,7 @@ func TestUpsampleAdjoint(t *testing.T) {
 	}
 }
 
-func TestAddBiasMatchesGo(t *testing.T) {
+func TestAddBiasAccumulateMatchGo(t *testing.T) {
 	rng := rand.New(rand.NewPCG(9, 10))
 	for _, n := range lengths {
 		v := randSlice(rng, n)
@@ -67,6 +67,14 @@ func TestAddBiasMatchesGo(t *testing.T) {
 		for i := range got {
 			if got[i] != want[i] {
 				t.Fatalf("n=%d: AddBias[%d] = %v, Go loop %v", n, i, got[i], want[i])
+			}
+		}
+		src := randSlice(rng, n)
+		Accumulate(got, src)
+		accumulateGo(want, src)
+		for i := range got {
+			if got[i] != want[i] {
+				t.Fatalf("n=%d: Accumulate[%d] = %v, Go loop %v", n, i, got[i], want[i])
 			}
 		}
 	}
@@ -101,5 +109,33 @@ func BenchmarkUpsample2xAdjointAddGo(b *testing.B) {
 	dst, g, t := make([]float32, h*w), make([]float32, 4*h*w), make([]float32, 2*w)
 	for b.Loop() {
 		upsample2xAdjointAddGo(dst, g, t, h, w)
+	}
+}
+
+func TestSym11MatchesGo(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	g := [6]float32{0.001, 0.0076, 0.036, 0.1093, 0.2130, 0.2660}
+	for _, n := range []int{1, 5, 16, 17, 255} {
+		for _, stride := range []int{1, n} {
+			src := randSlice(rng, n+10*stride)
+			got, want := make([]float32, n), make([]float32, n)
+			Sym11(got, src, stride, &g)
+			sym11Go(want, src, stride, &g)
+			for i := range got {
+				if got[i] != want[i] {
+					t.Fatalf("n=%d stride=%d: Sym11[%d] = %v, Go loop %v", n, stride, i, got[i], want[i])
+				}
+			}
+			// Against the definition, summed in float64.
+			for i := range got {
+				s := float64(g[5]) * float64(src[i+5*stride])
+				for k := range 5 {
+					s += float64(g[k]) * (float64(src[i+k*stride]) + float64(src[i+(10-k)*stride]))
+				}
+				if !close(float64(got[i]), s, 1e-5) {
+					t.Fatalf("n=%d stride=%d: Sym11[%d] = %v, definition %v", n, stride, i, got[i], s)
+				}
+			}
+		}
 	}
 }
