@@ -52,7 +52,8 @@ func batchNormAct(tp *Tape, x, gamma, beta *Tensor, eps, slope float32) *Tensor 
 		}
 	})
 	tp.record(out, func() {
-		gx, gg, gb := tp.grad(x), tp.grad(gamma), tp.grad(beta)
+		gg, gb := tp.grad(gamma), tp.grad(beta)
+		gx, fresh := tp.freshGrad(x)
 		parallelFor(c, 3*m, func(lo, hi int) {
 			for ch := lo; ch < hi; ch++ {
 				mu, is := mean[ch], invstd[ch]
@@ -80,7 +81,11 @@ func batchNormAct(tp *Tape, x, gamma, beta *Tensor, eps, slope float32) *Tensor 
 				k := is * mdx
 				for b := 0; b < n; b++ {
 					o := (b*c + ch) * hw
-					vec.LeakyGradApply(gx[o:o+hw], x.Data[o:o+hw], out.Data[o:o+hw], out.Grad[o:o+hw], a, lf, md, mu, k)
+					if fresh {
+						vec.LeakyGradSet(gx[o:o+hw], x.Data[o:o+hw], out.Data[o:o+hw], out.Grad[o:o+hw], a, lf, md, mu, k)
+					} else {
+						vec.LeakyGradApply(gx[o:o+hw], x.Data[o:o+hw], out.Data[o:o+hw], out.Grad[o:o+hw], a, lf, md, mu, k)
+					}
 				}
 			}
 		})

@@ -129,7 +129,19 @@ func convShifted(tp *Tape, x, w, b *Tensor) *Tensor {
 		})
 	}
 	tp.record(out, func() {
-		gx, gw, gb := tp.grad(x), tp.grad(w), tp.grad(b)
+		gw, gb := tp.grad(w), tp.grad(b)
+		// A 1x1 kernel's input-gradient products cover gx exactly once, so
+		// a fresh buffer is written (beta 0) instead of zeroed and added to.
+		var gx []float32
+		betaX := float32(1)
+		if kh*kw == 1 {
+			var fresh bool
+			if gx, fresh = tp.freshGrad(x); fresh {
+				betaX = 0
+			}
+		} else {
+			gx = tp.grad(x)
+		}
 		var gtaps []float32
 		if gw != nil {
 			gtaps = tp.zeros(len(taps))
@@ -179,7 +191,7 @@ func convShifted(tp *Tape, x, w, b *Tensor) *Tensor {
 						}
 						if gx != nil {
 							blas.Gemm(tp.threads(), true, false, cin, nc, cout, 1, taps[t*cout*cin:(t+1)*cout*cin], cin,
-								dgrid[c0:], gridLen, 1, gxs[off:], hw)
+								dgrid[c0:], gridLen, betaX, gxs[off:], hw)
 						}
 					}
 				}

@@ -1,6 +1,9 @@
 package tensor
 
-import "github.com/deblur/deblur/internal/dnnl"
+import (
+	"github.com/deblur/deblur/internal/dnnl"
+	"github.com/deblur/deblur/internal/vec"
+)
 
 // convKey identifies one convolution planned on oneDNN: its shape, the
 // thread count (oneDNN fixes it in the plan) and the precision.
@@ -104,9 +107,6 @@ func (tp *Tape) addGrad(t *Tensor, buf []float32, add bool) {
 	if !add {
 		return
 	}
-	g := t.Grad
-	for i, v := range buf {
-		g[i] += v
-	}
+	vec.Accumulate(t.Grad, buf)
 	tp.release(buf)
 }

@@ -143,6 +143,20 @@ func (tp *Tape) grad(t *Tensor) []float32 {
 	return t.Grad
 }
 
+// freshGrad returns t's gradient buffer like grad, and whether it was
+// allocated just now; a fresh buffer is not zeroed, and the caller must
+// write every element of it instead of adding to it.
+func (tp *Tape) freshGrad(t *Tensor) (g []float32, fresh bool) {
+	if t == nil || !t.requiresGrad {
+		return nil, false
+	}
+	if t.Grad == nil {
+		t.Grad = tp.alloc(len(t.Data))
+		return t.Grad, true
+	}
+	return t.Grad, false
+}
+
 // release returns a scratch buffer obtained from alloc or zeros before the
 // next Reset, so that a later alloc of the same length in this pass can
 // reuse it. The caller must not touch buf afterwards.

@@ -72,6 +72,14 @@ VEC_CLONES static void vec_leaky_grad_apply(float *restrict dst, const float *x,
 	}
 }
 
+VEC_CLONES static void vec_leaky_grad_set(float *restrict dst, const float *x, const float *y,
+		const float *g, ptrdiff_t n, float a, float lf, float md, float mu, float k) {
+#pragma omp simd
+	for (ptrdiff_t i = 0; i < n; i++) {
+		dst[i] = a * (g[i] * vec_sign_factor(y[i], lf) - md - (x[i] - mu) * k);
+	}
+}
+
 // Adam's update needs a vector square root, which GCC emits only without
 // errno semantics (not settable from cgo), so its AVX-512 loop is written
 // with intrinsics; the scalar loop serves the tail and other CPUs.
@@ -294,6 +302,14 @@ func leakyGradApply(dst, x, y, g []float32, a, lf, md, mu, k float32) {
 		return
 	}
 	C.vec_leaky_grad_apply(fp(dst), fp(x), fp(y), fp(g), C.ptrdiff_t(len(x)),
+		C.float(a), C.float(lf), C.float(md), C.float(mu), C.float(k))
+}
+
+func leakyGradSet(dst, x, y, g []float32, a, lf, md, mu, k float32) {
+	if len(x) == 0 {
+		return
+	}
+	C.vec_leaky_grad_set(fp(dst), fp(x), fp(y), fp(g), C.ptrdiff_t(len(x)),
 		C.float(a), C.float(lf), C.float(md), C.float(mu), C.float(k))
 }
 

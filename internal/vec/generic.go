@@ -57,6 +57,13 @@ func leakyGradApplyGo(dst, xs, ys, gs []float32, a, lf, md, mu, k float32) {
 	}
 }
 
+func leakyGradSetGo(dst, xs, ys, gs []float32, a, lf, md, mu, k float32) {
+	dst, ys, gs = dst[:len(xs)], ys[:len(xs)], gs[:len(xs)]
+	for i, v := range xs {
+		dst[i] = a * (gs[i]*signFactor(ys[i], lf) - md - (v-mu)*k)
+	}
+}
+
 func adamGo(p, m, v, g []float32, b1, b2, step, inv, eps float32) {
 	m, v, g = m[:len(p)], v[:len(p)], g[:len(p)]
 	c1, c2 := 1-b1, 1-b2

@@ -14,6 +14,10 @@ func leakyGradApply(dst, x, y, g []float32, a, lf, md, mu, k float32) {
 	leakyGradApplyGo(dst, x, y, g, a, lf, md, mu, k)
 }
 
+func leakyGradSet(dst, x, y, g []float32, a, lf, md, mu, k float32) {
+	leakyGradSetGo(dst, x, y, g, a, lf, md, mu, k)
+}
+
 func adam(p, m, v, g []float32, b1, b2, step, inv, eps float32) {
 	adamGo(p, m, v, g, b1, b2, step, inv, eps)
 }

@@ -39,6 +39,13 @@ func LeakyGradApply(dst, x, y, g []float32, a, lf, md, mu, k float32) {
 	leakyGradApply(dst, x, y, g, a, lf, md, mu, k)
 }
 
+// LeakyGradSet is LeakyGradApply writing a * (d - md - (x - mu) * k) into
+// dst[i] instead of adding it: for a gradient buffer not yet written.
+func LeakyGradSet(dst, x, y, g []float32, a, lf, md, mu, k float32) {
+	_, _, _ = dst[:len(x)], y[:len(x)], g[:len(x)]
+	leakyGradSet(dst, x, y, g, a, lf, md, mu, k)
+}
+
 // Adam applies one Adam update to the parameters p with first and second
 // moments m and v and gradient g, for i < len(p): m = b1 m + (1-b1) g,
 // v = b2 v + (1-b2) g^2, p -= step m / (sqrt(v) inv + eps), every

@@ -66,6 +66,17 @@ func TestElementwiseMatchGo(t *testing.T) {
 				t.Fatalf("n=%d: LeakyGradApply[%d] = %v, Go loop %v", n, i, got[i], want[i])
 			}
 		}
+		// Set writes what Apply adds to zero.
+		set, added := randSlice(rng, n), make([]float32, n)
+		LeakyGradSet(set, x, y, g, 1.3, 0.8, 0.01, 0.3, -0.4)
+		LeakyGradApply(added, x, y, g, 1.3, 0.8, 0.01, 0.3, -0.4)
+		goSet := make([]float32, n)
+		leakyGradSetGo(goSet, x, y, g, 1.3, 0.8, 0.01, 0.3, -0.4)
+		for i := range set {
+			if set[i] != added[i] || !close(float64(goSet[i]), float64(set[i]), 1e-6) {
+				t.Fatalf("n=%d: LeakyGradSet[%d] = %v, Apply on zero %v, Go loop %v", n, i, set[i], added[i], goSet[i])
+			}
+		}
 	}
 }
 
