@@ -1,6 +1,10 @@
 package tensor
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/deblur/deblur/internal/vec"
+)
 
 // ConcatCrop concatenates N x C_i x H_i x W_i tensors along channels after
 // centre-cropping each to the smallest H and W among them (offset
@@ -22,16 +26,21 @@ func ConcatCrop(tp *Tape, xs ...*Tensor) *Tensor {
 	})
 	tp.record(out, func() {
 		grads := make([][]float32, len(xs))
+		write := make([]bool, len(xs)) // fresh and uncropped: copy, not add
 		for k, x := range xs {
-			grads[k] = tp.grad(x)
+			if x.Dim(2) == h && x.Dim(3) == w {
+				grads[k], write[k] = tp.freshGrad(x)
+			} else {
+				grads[k] = tp.grad(x)
+			}
 		}
 		concatRows(xs, n, ctot, h, w, func(k, si, di int) {
-			if grads[k] == nil {
-				return
-			}
-			dst := grads[k][si : si+w]
-			for i, v := range out.Grad[di : di+w] {
-				dst[i] += v
+			switch {
+			case grads[k] == nil:
+			case write[k]:
+				copy(grads[k][si:si+w], out.Grad[di:di+w])
+			default:
+				vec.Accumulate(grads[k][si:si+w], out.Grad[di:di+w])
 			}
 		})
 	})
