@@ -157,22 +157,17 @@ func convShifted(tp *Tape, x, w, b *Tensor) *Tensor {
 				dgrid = dys
 			}
 			parallelFor(cout, ho*wo, func(lo, hi int) {
-				for o := lo; o < hi; o++ {
-					sum := float32(0)
-					for y := 0; y < ho; y++ {
-						src := dys[(o*ho+y)*wo : (o*ho+y+1)*wo]
-						if !inPlace {
+				if !inPlace {
+					for o := lo; o < hi; o++ {
+						for y := 0; y < ho; y++ {
 							dst := dgrid[o*gridLen+y*wd : o*gridLen+(y+1)*wd]
-							copy(dst, src)
+							copy(dst, dys[(o*ho+y)*wo:(o*ho+y+1)*wo])
 							clear(dst[wo:])
 						}
-						for _, v := range src {
-							sum += v
-						}
 					}
-					if gb != nil {
-						gb[o] += sum
-					}
+				}
+				if gb != nil {
+					sumRows(gb[lo:hi], dys[lo*ho*wo:hi*ho*wo], ho*wo)
 				}
 			})
 			xs := x.Data[s*cin*hw : (s+1)*cin*hw]
@@ -335,9 +330,27 @@ func addBias(ys, bias []float32, cols int) {
 	}
 }
 
-// sumRows adds the sum of row o (of length cols) of g into dst[o].
+// sumRows adds the sum of row o (of length cols) of g into dst[o], each
+// row summed in order in float32. Four rows are summed side by side, so
+// that their additions overlap instead of waiting on one another.
 func sumRows(dst, g []float32, cols int) {
-	for o := range dst {
+	o := 0
+	for ; o+4 <= len(dst); o += 4 {
+		a := g[o*cols : (o+1)*cols]
+		b, c, d := g[(o+1)*cols:][:len(a)], g[(o+2)*cols:][:len(a)], g[(o+3)*cols:][:len(a)]
+		var s0, s1, s2, s3 float32
+		for i, v := range a {
+			s0 += v
+			s1 += b[i]
+			s2 += c[i]
+			s3 += d[i]
+		}
+		dst[o] += s0
+		dst[o+1] += s1
+		dst[o+2] += s2
+		dst[o+3] += s3
+	}
+	for ; o < len(dst); o++ {
 		s := float32(0)
 		for _, v := range g[o*cols : (o+1)*cols] {
 			s += v
