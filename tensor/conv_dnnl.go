@@ -92,12 +92,9 @@ func convDNNL(tp *Tape, cv *dnnl.Conv, x, w, b *Tensor, stride, pad int) *Tensor
 // scratch buffer whose values the op must then add to t.Grad (add true,
 // see addGrad). It returns nil for tensors that need no gradient.
 func (tp *Tape) gradTarget(t *Tensor) (buf []float32, add bool) {
-	if t == nil || !t.requiresGrad {
-		return nil, false
-	}
-	if t.Grad == nil {
-		t.Grad = tp.alloc(len(t.Data))
-		return t.Grad, false
+	g, fresh := tp.freshGrad(t)
+	if g == nil || fresh {
+		return g, false
 	}
 	return tp.alloc(len(t.Data)), true
 }
