@@ -105,7 +105,12 @@ func convShifted(tp *Tape, x, w, b *Tensor) *Tensor {
 				}
 			}
 		}
-		if inPlace && b == nil {
+		if inPlace {
+			if b != nil {
+				parallelFor(cout, ho*wo, func(lo, hi int) {
+					addBias(ys[lo*ho*wo:hi*ho*wo], b.Data[lo:hi], ho*wo)
+				})
+			}
 			continue
 		}
 		parallelFor(cout, ho*wo, func(lo, hi int) {
@@ -113,10 +118,6 @@ func convShifted(tp *Tape, x, w, b *Tensor) *Tensor {
 				bias := float32(0)
 				if b != nil {
 					bias = b.Data[o]
-				}
-				if inPlace {
-					vec.AddBias(ys[o*ho*wo:(o+1)*ho*wo], bias)
-					continue
 				}
 				for y := 0; y < ho; y++ {
 					src := grid[o*gridLen+y*wd : o*gridLen+y*wd+wo]
@@ -323,10 +324,7 @@ func (g im2colGeom) col2im(col, dx []float32) {
 // addBias adds bias[o] to row o (of length cols) of ys.
 func addBias(ys, bias []float32, cols int) {
 	for o, bv := range bias {
-		row := ys[o*cols : (o+1)*cols]
-		for k := range row {
-			row[k] += bv
-		}
+		vec.AddBias(ys[o*cols:(o+1)*cols], bv)
 	}
 }
 

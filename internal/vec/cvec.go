@@ -188,35 +188,16 @@ VEC_CLONES static void vec_upsample_row_adjoint_add(float *restrict dst, const f
 	dst[n - 1] += 0.25f * g[2 * n - 3] + 0.75f * g[2 * n - 2] + g[2 * n - 1];
 }
 
+// vec_upsample2x_adjoint_add gathers, for each input row r, the output rows
+// it was blended into (t), then the columns of t into dst's row. Weights of
+// 1 keep the Go loops' sums exact (1 * a == a).
 static void vec_upsample2x_adjoint_add(float *restrict dst, const float *restrict g, float *restrict t,
 		ptrdiff_t h, ptrdiff_t w) {
 	ptrdiff_t wo = 2 * w;
-	if (h == 1 || w == 1) {
-		// Degenerate planes: the plain loops (no vector work to gain).
-		for (ptrdiff_t r = 0; r < h; r++) {
-			const float *a = g + (h == 1 ? 0 : r == 0 ? 0 : r == h - 1 ? 2 * h - 3 : 2 * r - 1) * wo;
-			for (ptrdiff_t i = 0; i < wo; i++) {
-				if (h == 1) {
-					t[i] = a[i] + a[wo + i];
-				} else if (r == 0) {
-					t[i] = a[i] + 0.75f * a[wo + i] + 0.25f * a[2 * wo + i];
-				} else if (r == h - 1) {
-					t[i] = 0.25f * a[i] + 0.75f * a[wo + i] + a[2 * wo + i];
-				} else {
-					t[i] = 0.25f * a[i] + 0.75f * a[wo + i] + 0.75f * a[2 * wo + i] + 0.25f * a[3 * wo + i];
-				}
-			}
-			float *o = dst + r * w;
-			if (w == 1) {
-				o[0] += t[0] + t[1];
-			} else {
-				vec_upsample_row_adjoint_add(o, t, w);
-			}
-		}
-		return;
-	}
 	for (ptrdiff_t r = 0; r < h; r++) {
-		if (r == 0) {
+		if (h == 1) {
+			vec_blend(t, g, g + wo, wo, 1.0f, 1.0f);
+		} else if (r == 0) {
 			vec_gather_rows(t, g, g + wo, g + 2 * wo, NULL, wo, 1.0f, 0.75f, 0.25f, 0);
 		} else if (r == h - 1) {
 			vec_gather_rows(t, g + (2 * h - 3) * wo, g + (2 * h - 2) * wo, g + (2 * h - 1) * wo, NULL, wo,
@@ -225,7 +206,11 @@ static void vec_upsample2x_adjoint_add(float *restrict dst, const float *restric
 			vec_gather_rows(t, g + (2 * r - 1) * wo, g + 2 * r * wo, g + (2 * r + 1) * wo, g + (2 * r + 2) * wo,
 				wo, 0.25f, 0.75f, 0.75f, 0.25f);
 		}
-		vec_upsample_row_adjoint_add(dst + r * w, t, w);
+		if (w == 1) {
+			dst[r] += t[0] + t[1];
+		} else {
+			vec_upsample_row_adjoint_add(dst + r * w, t, w);
+		}
 	}
 }
 
@@ -235,7 +220,6 @@ VEC_CLONES static void vec_add_bias(float *v, ptrdiff_t n, float b) {
 		v[i] += b;
 	}
 }
-
 
 VEC_CLONES static void vec_accumulate(float *restrict dst, const float *restrict src, ptrdiff_t n) {
 #pragma omp simd

@@ -1,7 +1,7 @@
 // Package vec holds the element-wise loops that dominate the non-GEMM part
 // of a SelfDeblur iteration: the batch-norm statistics, the fused affine and
 // LeakyReLU pass and the two passes of its gradient, bilinear upsampling and
-// its adjoint, bias additions and Adam.
+// its adjoint, SSIM's 11-tap window, bias and gradient additions, and Adam.
 //
 // A cgo build runs them as C compiled for the host's widest vector unit
 // (AVX-512, AVX2 or the baseline, chosen when the program starts); a pure-Go
