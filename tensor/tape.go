@@ -134,13 +134,11 @@ func (tp *Tape) record(out *Tensor, back func()) {
 // t has none yet. It returns nil for tensors that do not require gradients,
 // so backward code can skip them.
 func (tp *Tape) grad(t *Tensor) []float32 {
-	if t == nil || !t.requiresGrad {
-		return nil
+	g, fresh := tp.freshGrad(t)
+	if fresh {
+		clear(g)
 	}
-	if t.Grad == nil {
-		t.Grad = tp.zeros(len(t.Data))
-	}
-	return t.Grad
+	return g
 }
 
 // freshGrad returns t's gradient buffer like grad, and whether it was
